@@ -1,0 +1,126 @@
+"""The rule catalogue: one YAML file per rule in rules/, the single source of truth for a
+rule's name, default severity, options and documentation.
+
+The engine applies the catalogue and the manifest's overrides; rules never see their level.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cxlint.errors import UsageError
+
+SUBJECT_TYPES = ("landing_page", "product", "creative_link", "site")
+_REQUIRED = ("name", "severity", "subject", "summary", "why", "fix", "example")
+_ALLOWED = {*_REQUIRED, "code", "options"}
+_OPTION_TYPES = {
+    "integer": int,
+    "number": (int, float),
+    "string": str,
+    "boolean": bool,
+    "list": list,
+}
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    name: str
+    type: str
+    default: Any
+    description: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    severity: str
+    subjects: tuple[str, ...]
+    summary: str
+    why: str
+    fix: str
+    example: str
+    code: str | None = None
+    options: dict[str, RuleOption] = field(default_factory=dict)
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: opt.default for name, opt in self.options.items()}
+
+    def check_option(self, name: str, value: Any) -> str | None:
+        """Why `value` does not fit option `name`, or None when it does."""
+        option = self.options[name]
+        expected = _OPTION_TYPES[option.type]
+        if isinstance(value, bool) and option.type in ("integer", "number"):
+            return f"option '{name}' of rule {self.name} must be a {option.type}"
+        if not isinstance(value, expected):
+            return f"option '{name}' of rule {self.name} must be a {option.type}"
+        return None
+
+
+def rules_dir() -> Path:
+    """rules/ inside the installed wheel, or beside the package in a source checkout."""
+    packaged = resources.files("cxlint") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+@functools.cache
+def load_catalogue(directory: str | None = None) -> dict[str, Rule]:
+    """All rules by name, sorted. Raises UsageError naming the file of a bad rule."""
+    folder = Path(directory) if directory else rules_dir()
+    rules: dict[str, Rule] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        rule = _load_rule(path)
+        rules[rule.name] = rule
+    if not rules:
+        raise UsageError(f"no rule files found in {folder}")
+    return rules
+
+
+def _load_rule(path: Path) -> Rule:
+    def bad(message: str) -> UsageError:
+        return UsageError(f"rule file {path.name}: {message}")
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise bad(f"cannot be read ({exc.__class__.__name__})") from None
+    if not isinstance(data, dict):
+        raise bad("must be a mapping")
+    missing = [k for k in _REQUIRED if not data.get(k)]
+    if missing:
+        raise bad(f"missing field {', '.join(missing)}")
+    unknown = sorted(set(data) - _ALLOWED)
+    if unknown:
+        raise bad(f"unknown field {', '.join(unknown)}")
+    if data["name"] != path.stem:
+        raise bad(f"name '{data['name']}' differs from the file name")
+    if data["severity"] not in ("error", "warning", "info"):
+        raise bad(f"severity must be error, warning or info, not {data['severity']!r}")
+    subjects = data["subject"] if isinstance(data["subject"], list) else [data["subject"]]
+    if not subjects or any(s not in SUBJECT_TYPES for s in subjects):
+        raise bad(f"subject must be one of {', '.join(SUBJECT_TYPES)}")
+    options: dict[str, RuleOption] = {}
+    for name, spec in (data.get("options") or {}).items():
+        if not isinstance(spec, dict) or set(spec) != {"type", "default", "description"}:
+            raise bad(f"option '{name}' needs exactly type, default and description")
+        if spec["type"] not in _OPTION_TYPES:
+            raise bad(f"option '{name}' has unknown type {spec['type']!r}")
+        options[name] = RuleOption(name, spec["type"], spec["default"], spec["description"])
+    return Rule(
+        name=data["name"],
+        code=data.get("code"),
+        severity=data["severity"],
+        subjects=tuple(subjects),
+        summary=str(data["summary"]).strip(),
+        why=str(data["why"]).strip(),
+        fix=str(data["fix"]).strip(),
+        example=str(data["example"]).rstrip(),
+        options=options,
+    )

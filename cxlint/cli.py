@@ -1,0 +1,469 @@
+"""The command line: parses options, calls the run, writes reports, picks the exit code.
+
+No checking logic lives here. Heavy modules are imported inside the commands so that
+`cxlint --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cxlint import __version__
+from cxlint.errors import UsageError
+
+if TYPE_CHECKING:
+    from cxlint.engine import RunOptions
+    from cxlint.model import Campaign, RunResult
+
+FORMATS = ("text", "json")
+FAIL_ON = ("error", "warning", "never")
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _fail(message: str) -> None:
+    click.echo(f"cxlint: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+class _Command(click.Command):
+    """Turns bad input into one clear line and exit 2, and never shows a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("cxlint: interrupted; no report was written for this run.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
+            _fail(
+                f"cxlint could not finish ({exc.__class__.__name__}: {exc}); "
+                "please report this with the command you ran"
+            )
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("cxlint: interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cxlint")
+def main() -> None:
+    """Check that a site keeps every promise a marketing campaign makes."""
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def _split(values: tuple[str, ...]) -> list[str] | None:
+    items = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    return items or None
+
+
+def _parse_shard(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    try:
+        k, n = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise UsageError(f"--shard must look like K/N (for example 1/4), not {value!r}") from None
+    if not 1 <= k <= n:
+        raise UsageError(f"--shard {value}: K must be between 1 and N")
+    return k, n
+
+
+def _parse_headers(values: tuple[str, ...]) -> dict[str, str]:
+    headers = {}
+    for value in values:
+        name, sep, content = value.partition(":")
+        if not sep or not name.strip():
+            raise UsageError(f"--header must look like 'Name: value', not {name.strip()!r}...")
+        headers[name.strip()] = content.strip()
+    return headers
+
+
+def _reports(
+    fmt: str | None, output: str | None, extra: tuple[str, ...]
+) -> list[tuple[str, str | None]]:
+    """(format, path or None for stdout) for each report asked for."""
+    from cxlint.report import FORMATS as known
+
+    wanted: list[tuple[str, str | None]] = []
+    for item in extra:
+        name, sep, path = item.partition(":")
+        if not sep or not path or name not in known:
+            raise UsageError(
+                f"--report must look like FORMAT:PATH with FORMAT one of "
+                f"{', '.join(known)}, not {item!r}"
+            )
+        wanted.append((name, path))
+    # the terminal summary always shows unless another format was asked for on stdout
+    wanted.insert(0, (fmt or "text", output))
+    return wanted
+
+
+def _write(path: str | None, data: bytes) -> None:
+    """To stdout, or atomically to a file: an interrupted run never leaves half a report."""
+    if path is None or path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    if target.parent and not target.parent.exists():
+        raise UsageError(f"cannot write report {path}: folder {target.parent} does not exist")
+    temporary = target.with_name(f".{target.name}.cxlint-tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"cannot write report {path}: {exc.strerror}") from None
+
+
+def _exit_code(result: RunResult, fail_on: str) -> int:
+    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
+    live = [f for f in result.findings if not f.acknowledged and f.severity in levels]
+    return EXIT_FINDINGS if live else EXIT_OK
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        sys.stderr.write(
+            f"\rchecking [{'#' * filled}{'.' * (width - filled)}] {done}/{total} subjects"
+        )
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+
+def _run(
+    campaign: Campaign,
+    options: RunOptions,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    quiet: bool,
+) -> RunResult:
+    from cxlint.catalogue import load_catalogue
+    from cxlint.engine import Engine, active_rules
+
+    rules = active_rules(load_catalogue(), campaign, select, ignore)
+    bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
+    try:
+        return Engine(campaign, rules, options, progress=bar).run()
+    finally:
+        if bar:
+            bar.close()
+
+
+def _emit(
+    result: RunResult, reports: list[tuple[str, str | None]], color: bool | None, verbose: bool
+) -> None:
+    from cxlint.report import reporter
+
+    for fmt, path in reports:
+        use_colour = (
+            (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
+        )
+        data = reporter(fmt)(result, color=use_colour and path is None, verbose=verbose)
+        _write(path, data)
+        if path and path != "-":
+            click.echo(f"wrote {fmt} report to {path}", err=True)
+
+
+def _fetch_options(request_headers: dict[str, str], kw: dict[str, Any]) -> Any:
+    from cxlint.fetch import FetchOptions
+
+    options = FetchOptions(
+        concurrency=kw["concurrency"],
+        per_host=kw["per_host"],
+        rate=kw["rate"],
+        timeout=kw["timeout"],
+        retries=kw["retries"],
+        respect_robots=kw["robots"],
+        verify_tls=kw["verify_tls"],
+        headers=request_headers,
+    )
+    if kw["user_agent"]:
+        options.user_agent = kw["user_agent"]
+    return options
+
+
+def _catalogue_rules() -> dict[str, set[str]]:
+    from cxlint.catalogue import load_catalogue
+
+    return {name: set(rule.options) for name, rule in load_catalogue().items()}
+
+
+def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by `check` and `demo`."""
+    options = [
+        click.option(
+            "--format", "fmt", type=click.Choice(FORMATS), help="Report format (default text)."
+        ),
+        click.option("--output", "-o", help="Write the report to this file instead of stdout."),
+        click.option(
+            "--report",
+            "extra_reports",
+            multiple=True,
+            metavar="FORMAT:PATH",
+            help="Also write a report in FORMAT to PATH; repeatable.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(FAIL_ON),
+            default="error",
+            show_default=True,
+            help="Exit 1 when a finding at or above this severity remains.",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(1, 512),
+            default=16,
+            show_default=True,
+            help="Requests in flight at once.",
+        ),
+        click.option(
+            "--per-host",
+            type=click.IntRange(1, 128),
+            default=4,
+            show_default=True,
+            help="Requests in flight at once to one host.",
+        ),
+        click.option(
+            "--rate",
+            type=click.FloatRange(min=0.01),
+            default=None,
+            help="Most requests per second to one host (default: no limit).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=15.0,
+            show_default=True,
+            help="Seconds to wait for a server to answer.",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 10),
+            default=2,
+            show_default=True,
+            help="Retries after a timeout, a refused connection, 429 or 5xx.",
+        ),
+        click.option("--user-agent", default=None, help="User agent (default cxlint/VERSION)."),
+        click.option(
+            "--header",
+            "-H",
+            "headers",
+            multiple=True,
+            metavar="'NAME: VALUE'",
+            help="Extra request header; repeatable. Values never appear in reports.",
+        ),
+        click.option(
+            "--no-robots",
+            "robots",
+            flag_value=False,
+            default=True,
+            help="Do not obey robots.txt (only for sites you own).",
+        ),
+        click.option(
+            "--insecure",
+            "verify_tls",
+            flag_value=False,
+            default=True,
+            help="Do not verify TLS certificates (self-signed staging servers).",
+        ),
+        click.option(
+            "--select", multiple=True, metavar="RULES", help="Only these rules (comma list)."
+        ),
+        click.option(
+            "--ignore", multiple=True, metavar="RULES", help="Not these rules (comma list)."
+        ),
+        click.option(
+            "--shard",
+            default=None,
+            metavar="K/N",
+            help="Check only shard K of N of the campaign's subjects.",
+        ),
+        click.option("--verbose", "-v", is_flag=True, help="Also list the subjects that passed."),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
+        click.option("--color/--no-color", default=None, help="Colour (default: on a terminal)."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _check(
+    manifest_path: str | None, manifest_text: str | None, base_url: str | None, **kw: Any
+) -> int:
+    from cxlint import urls
+    from cxlint.engine import RunOptions
+    from cxlint.manifest import load_manifest, load_manifest_text
+
+    reports = _reports(kw["fmt"], kw["output"], kw["extra_reports"])
+    headers = _parse_headers(kw["headers"])
+    shard = _parse_shard(kw["shard"])
+    if manifest_text is not None:
+        campaign = load_manifest_text(
+            manifest_text, manifest_path or "<demo>", base_url=base_url, rules=_catalogue_rules()
+        )
+    else:
+        campaign = load_manifest(manifest_path, base_url=base_url, rules=_catalogue_rules())
+    campaign.secrets.extend(headers.values())
+    fetch = _fetch_options({**campaign.site.headers, **headers}, kw)
+    options = RunOptions(fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url))
+    result = _run(campaign, options, _split(kw["select"]), _split(kw["ignore"]), kw["quiet"])
+    _emit(result, reports, kw["color"], kw["verbose"])
+    return _exit_code(result, kw["fail_on"])
+
+
+@main.command()
+@click.argument("manifest", type=click.Path(dir_okay=False))
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Check this origin (e.g. staging) instead of the manifest's site.url.",
+)
+@_check_options
+def check(manifest: str, base_url: str | None, **kw: Any) -> None:
+    """Check a campaign MANIFEST against its site."""
+    sys.exit(_check(manifest, None, base_url, **kw))
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--serve", is_flag=True, help="Only serve the demo store until interrupted.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=None, help="Port for --serve (default 8642)."
+)
+@_check_options
+def demo(serve: bool, port: int | None, **kw: Any) -> None:
+    """Run the whole product on a bundled demo store with the V710 failure planted."""
+    from cxlint.demo import campaign_text
+    from cxlint.demo.store import DEFAULT_PORT, DemoStore
+
+    text = campaign_text()
+    if serve:
+        _serve_demo(port if port is not None else DEFAULT_PORT, text)
+        return
+    if not kw["extra_reports"] and not kw["output"]:
+        kw["extra_reports"] = ("json:cxlint-report.json",)
+    with DemoStore() as store:
+        base = store.url
+        click.echo(f"demo store running at {base}; checking the bundled V710 campaign…", err=True)
+        code = _check("cxlint-demo.yaml", text, base, **kw)
+    sys.exit(code)
+
+
+def _serve_demo(port: int, text: str) -> None:
+    from cxlint.demo.store import DEFAULT_PORT, DemoStore
+
+    manifest = Path("cxlint-demo.yaml")
+
+    def ready(base: str) -> None:
+        _write(str(manifest), text.replace(f"http://127.0.0.1:{DEFAULT_PORT}", base).encode())
+        click.echo(
+            f"demo store at {base}\nmanifest written to {manifest.resolve()}\n"
+            f"try: cxlint check {manifest}\npress Ctrl-C to stop",
+            err=True,
+        )
+
+    try:
+        DemoStore().serve_forever(port, on_ready=ready)
+    except OSError as exc:
+        raise UsageError(f"cannot serve the demo store on port {port}: {exc.strerror}") from None
+
+
+# --- the catalogue ----------------------------------------------------------------------------
+
+
+@main.command("rules")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json", "markdown")),
+    default="table",
+    show_default=True,
+)
+def rules_command(fmt: str) -> None:
+    """List every rule with its default severity."""
+    from cxlint.catalogue import load_catalogue
+    from cxlint.docs import catalogue_json, catalogue_markdown, catalogue_table
+
+    render = {"table": catalogue_table, "json": catalogue_json, "markdown": catalogue_markdown}[fmt]
+    click.echo(render(load_catalogue()), nl=False)
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show one rule's documentation."""
+    import difflib
+
+    from cxlint.catalogue import load_catalogue
+    from cxlint.docs import rule_text
+
+    catalogue = load_catalogue()
+    by_code = {r.code: r for r in catalogue.values() if r.code}
+    found = catalogue.get(rule) or by_code.get(rule.upper())
+    if found is None:
+        close = difflib.get_close_matches(rule, catalogue, n=1)
+        raise UsageError(
+            f"unknown rule '{rule}'" + (f"; did you mean '{close[0]}'?" if close else "")
+        )
+    click.echo(rule_text(found), nl=False)
+
+
+# --- saved runs -------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("run", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", default=None)
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="never", show_default=True)
+@click.option("--color/--no-color", default=None)
+@click.option("--verbose", "-v", is_flag=True)
+def report(
+    run: str, fmt: str, output: str | None, fail_on: str, color: bool | None, verbose: bool
+) -> None:
+    """Render a saved JSON report (RUN.json) in another format."""
+    from cxlint.report.json_report import read
+
+    result = read(run)
+    _emit(result, [(fmt, output)], color, verbose)
+    sys.exit(_exit_code(result, fail_on))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,113 @@
+"""The catalogue rendered for people: `cxlint rules`, `cxlint explain` and docs/rules.md."""
+
+from __future__ import annotations
+
+import json
+
+from cxlint.catalogue import Rule
+
+
+def _ordered(catalogue: dict[str, Rule]) -> list[Rule]:
+    return sorted(catalogue.values(), key=lambda r: (r.code or "", r.name))
+
+
+def rule_dict(rule: Rule) -> dict[str, object]:
+    return {
+        "name": rule.name,
+        "code": rule.code,
+        "severity": rule.severity,
+        "subject": list(rule.subjects),
+        "summary": rule.summary,
+        "why": rule.why,
+        "fix": rule.fix,
+        "example": rule.example,
+        "options": {
+            o.name: {"type": o.type, "default": o.default, "description": o.description}
+            for o in rule.options.values()
+        },
+    }
+
+
+def catalogue_json(catalogue: dict[str, Rule]) -> str:
+    return json.dumps([rule_dict(r) for r in _ordered(catalogue)], indent=2) + "\n"
+
+
+def catalogue_table(catalogue: dict[str, Rule]) -> str:
+    rules = _ordered(catalogue)
+    width = max(len(r.name) for r in rules)
+    rows = [f"{'code':<6} {'rule':<{width}}  {'severity':<8} subject"]
+    for r in rules:
+        rows.append(f"{r.code or '':<6} {r.name:<{width}}  {r.severity:<8} {', '.join(r.subjects)}")
+    rows.append("")
+    rows.append("cxlint explain RULE shows a rule's documentation.")
+    return "\n".join(rows) + "\n"
+
+
+def rule_text(rule: Rule) -> str:
+    lines = [
+        rule.name + (f" ({rule.code})" if rule.code else ""),
+        f"default severity: {rule.severity} · subject: {', '.join(rule.subjects)}",
+        "",
+    ]
+    for title, body in (
+        ("What it checks", rule.summary),
+        ("Why it matters", rule.why),
+        ("How to fix", rule.fix),
+    ):
+        lines += [title, "  " + body, ""]
+    lines += ["Example", *("  " + line for line in rule.example.splitlines()), ""]
+    if rule.options:
+        lines.append("Options (set in the manifest's rules: map)")
+        for o in rule.options.values():
+            lines.append(f"  {o.name} ({o.type}, default {o.default!r}): {o.description}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def catalogue_markdown(catalogue: dict[str, Rule]) -> str:
+    """The rule reference; docs/rules.md is this text, and a test keeps them equal."""
+    out = [
+        "# Rule reference",
+        "",
+        "Generated from `rules/` by `cxlint rules --format markdown`; do not edit by hand.",
+        "",
+        "| code | rule | severity | subject | what it checks |",
+        "|---|---|---|---|---|",
+    ]
+    for r in _ordered(catalogue):
+        out.append(
+            f"| {r.code or ''} | [`{r.name}`](#{r.name}) | {r.severity} | "
+            f"{', '.join(r.subjects)} | {r.summary} |"
+        )
+    for r in _ordered(catalogue):
+        out += [
+            "",
+            f"## {r.name}",
+            "",
+            f"Code {r.code} · default severity **{r.severity}** · subject {', '.join(r.subjects)}",
+            "",
+            f"**What it checks.** {r.summary}",
+            "",
+            f"**Why it matters.** {r.why}",
+            "",
+            f"**How to fix.** {r.fix}",
+            "",
+            "**Example**",
+            "",
+            "```",
+            r.example,
+            "```",
+        ]
+        if r.options:
+            out += [
+                "",
+                "**Options**",
+                "",
+                "| option | type | default | meaning |",
+                "|---|---|---|---|",
+            ]
+            out += [
+                f"| `{o.name}` | {o.type} | `{json.dumps(o.default)}` | {o.description} |"
+                for o in r.options.values()
+            ]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,526 @@
+"""The polite async fetcher: URLs in, `Response`s (with their redirect chains) out.
+
+It knows URLs, not campaigns. Like Scrapy's downloader it owns everything about *how* a URL
+is fetched — concurrency, per-host politeness, retries, robots.txt, redirects one hop at a
+time, caching — and only ever returns responses: `Fetcher.get` never raises for network or
+HTTP trouble, it describes the trouble in `Response.error` / `Response.error_kind`.
+
+Error kinds: timeout, connect, dns, tls, too-many-redirects, redirect-loop, bad-redirect,
+robots, retry-after-too-long, bad-url (not an http(s) address), protocol (anything else).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+import ssl
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from cxlint import PROJECT_URL, __version__
+from cxlint.model import Hop, Response
+
+ROBOTS_AGENT = "cxlint"  # the token robots.txt rules are matched against
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+WEB_SCHEMES = ("http", "https")
+
+
+@dataclass
+class FetchOptions:
+    concurrency: int = 16  # global in-flight requests
+    per_host: int = 4  # in-flight requests per host
+    rate: float | None = None  # max requests/second per host (None: unlimited); spaced evenly
+    timeout: float = 15.0  # read/write/pool timeout, seconds
+    connect_timeout: float = 10.0
+    retries: int = 2  # retries after the first attempt (connect errors, timeouts, 429/502/503/504)
+    backoff: float = 0.5  # base of exponential backoff: 0.5, 1, 2 ... plus a little jitter
+    max_retry_after: float = 60.0  # a longer Retry-After is not waited for: error instead
+    max_redirects: int = 10
+    max_body: int = 5_000_000  # bytes; beyond, reading stops and truncated=True
+    respect_robots: bool = True
+    user_agent: str = f"cxlint/{__version__} (+{PROJECT_URL})"
+    headers: dict[str, str] = field(default_factory=dict)
+    verify_tls: bool = True
+
+
+class _Failure(Exception):
+    """Why a URL has no final response; turned into `Response.error` by `Fetcher._fetch`."""
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        retryable: bool = False,
+        hop: Hop | None = None,
+        url: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.retryable = retryable
+        self.hop = hop  # the request that failed, when one was sent
+        self.url = url  # where the chain stopped, when no request was sent there
+        self.attempts = 1
+
+
+class _Client(httpx.AsyncClient):
+    """An AsyncClient that leaves redirects entirely to the Fetcher.
+
+    Even with follow_redirects=False, httpx builds the next request from a 3xx's Location
+    (for `response.next_request`) and raises on one it cannot parse — `javascript:...`, a
+    broken address — before we could report it as a bad redirect with its chain.
+    """
+
+    def _build_redirect_request(
+        self, request: httpx.Request, response: httpx.Response
+    ) -> httpx.Request:
+        return request  # never sent: the Fetcher reads Location itself
+
+
+@dataclass
+class _Reply:
+    """One HTTP response, fully read (up to max_body)."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    truncated: bool
+    elapsed: float
+
+
+@dataclass
+class _Robots:
+    text: str | None
+    parsed: Protego | None
+
+
+class Fetcher:
+    """Fetches URLs politely; each distinct URL at most once per Fetcher.
+
+    Use as `async with Fetcher(options) as fetcher: response = await fetcher.get(url)`.
+
+    `stats` counts: requests (HTTP requests actually sent, including retries, redirect hops
+    and robots.txt), retries, robots_blocked, errors (URLs that ended with an error other
+    than robots) and cache_hits (calls of `get` answered by an earlier or in-flight fetch).
+    """
+
+    def __init__(self, options: FetchOptions | None = None) -> None:
+        self.options = options or FetchOptions()
+        self.stats: dict[str, int] = dict.fromkeys(
+            ("requests", "retries", "robots_blocked", "errors", "cache_hits"), 0
+        )
+        self._client: _Client | None = None
+        self._tasks: dict[str, asyncio.Task[Response]] = {}
+        self._robots_tasks: dict[str, asyncio.Task[_Robots]] = {}
+        self._global = asyncio.Semaphore(max(1, self.options.concurrency))
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._pace_locks: dict[str, asyncio.Lock] = {}
+        self._next_start: dict[str, float] = {}
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Fetcher:
+        self._ensure_client()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Cancel fetches still running and close the connections."""
+        pending = [t for t in (*self._tasks.values(), *self._robots_tasks.values()) if not t.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _ensure_client(self) -> _Client:
+        if self._client is None:
+            opts = self.options
+            # Headers.update replaces case-insensitively, so a User-Agent in `headers` wins.
+            headers = httpx.Headers({"User-Agent": opts.user_agent})
+            headers.update(opts.headers)
+            self._client = _Client(
+                headers=headers,
+                verify=opts.verify_tls,
+                timeout=httpx.Timeout(opts.timeout, connect=opts.connect_timeout),
+                follow_redirects=False,  # we follow them ourselves, recording every hop
+            )
+        return self._client
+
+    # --- public API -----------------------------------------------------------------------
+
+    async def get(self, url: str) -> Response:
+        """The URL's outcome after following redirects. Never raises for network trouble."""
+        task = self._tasks.get(url)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch_counted(url))
+            self._tasks[url] = task
+        else:
+            self.stats["cache_hits"] += 1
+        # shield: one caller being cancelled must not cancel the fetch the others share.
+        return await asyncio.shield(task)
+
+    async def robots(self, origin: str) -> Protego | None:
+        """The origin's parsed robots.txt, or None when it has none (or could not be had)."""
+        return (await self._robots_entry(origin)).parsed
+
+    async def robots_text(self, origin: str) -> str | None:
+        """The origin's robots.txt as text, or None when it has none."""
+        return (await self._robots_entry(origin)).text
+
+    # --- one URL: the redirect chain ------------------------------------------------------
+
+    async def _fetch_counted(self, url: str) -> Response:
+        response = await self._fetch(url, check_robots=self.options.respect_robots)
+        if response.error is not None and response.error_kind != "robots":
+            self.stats["errors"] += 1
+        return response
+
+    async def _fetch(self, url: str, *, check_robots: bool) -> Response:
+        chain: list[Hop] = []
+        current = url
+        try:
+            _check_web_url(url)
+            while True:
+                if check_robots and not await self._allowed(current):
+                    self.stats["robots_blocked"] += 1
+                    raise _Failure(
+                        "robots",
+                        f"blocked by robots.txt for user agent {ROBOTS_AGENT}",
+                        url=current,
+                    )
+                reply, attempts = await self._send_with_retries(current)
+                location = reply.headers.get("location")
+                chain.append(Hop(current, reply.status, location, reply.elapsed))
+                if reply.status not in REDIRECT_STATUSES:
+                    return _response(url, chain, reply, attempts)
+                current = self._next_hop(current, location, chain)
+        except _Failure as failure:
+            return _failed(url, chain, failure)
+        except Exception as exc:  # a bug or a surprise must not take the run down
+            # (CancelledError is a BaseException, so cancellation still propagates.)
+            failure = _Failure("protocol", f"unexpected error ({type(exc).__name__}: {exc})")
+            return _failed(url, chain, failure)
+
+    def _next_hop(self, current: str, location: str | None, chain: list[Hop]) -> str:
+        """The redirect's target, or a _Failure when it must not (or cannot) be followed."""
+        if location is None or not location.strip():
+            raise _Failure("bad-redirect", "redirect without a Location header")
+        try:
+            target = urljoin(current, location.strip())
+            scheme = urlsplit(target).scheme.lower()
+        except ValueError as exc:
+            raise _Failure("bad-redirect", f"redirect to a malformed address ({location})") from exc
+        if scheme not in WEB_SCHEMES:
+            raise _Failure("bad-redirect", f"redirect to a non-web address ({scheme}:...)")
+        try:
+            _check_web_url(target)
+        except _Failure as failure:
+            raise _Failure(
+                "bad-redirect", f"redirect to a malformed address ({location})"
+            ) from failure
+        if any(hop.url == target for hop in chain):
+            raise _Failure("redirect-loop", f"redirect loop (back to {target})")
+        if len(chain) > self.options.max_redirects:
+            raise _Failure(
+                "too-many-redirects", f"more than {self.options.max_redirects} redirects"
+            )
+        return target
+
+    # --- one hop: retries -----------------------------------------------------------------
+
+    async def _send_with_retries(self, url: str) -> tuple[_Reply, int]:
+        """One hop's final reply and how many attempts it took."""
+        attempt = 0
+        while True:
+            attempt += 1
+            last = attempt > self.options.retries
+            try:
+                reply = await self._send_once(url)
+            except _Failure as failure:
+                if not failure.retryable or last:
+                    failure.attempts = attempt
+                    if attempt > 1:
+                        failure.message = f"gave up after {attempt} attempts: {failure.message}"
+                    raise
+                delay = self._backoff(attempt)
+            else:
+                if reply.status not in RETRY_STATUSES or last:
+                    # A status that never recovered is still a response: its status says it.
+                    return reply, attempt
+                delay = self._retry_delay(reply, attempt)
+            self.stats["retries"] += 1
+            await asyncio.sleep(delay)
+
+    def _backoff(self, attempt: int) -> float:
+        # Jitter keeps many workers retrying the same host from hitting it in lockstep.
+        return self.options.backoff * 2 ** (attempt - 1) * random.uniform(1.0, 1.2)
+
+    def _retry_delay(self, reply: _Reply, attempt: int) -> float:
+        """How long to wait before retrying a 429/5xx, honouring Retry-After."""
+        wait = None
+        if reply.status in RETRY_AFTER_STATUSES:
+            wait = _parse_retry_after(reply.headers.get("retry-after"))
+        if wait is None:
+            return self._backoff(attempt)
+        if wait > self.options.max_retry_after:
+            failure = _Failure(
+                "retry-after-too-long",
+                f"HTTP {reply.status}: the server asked to retry after {wait:.0f} s, "
+                f"longer than the {self.options.max_retry_after:g} s cxlint waits",
+                hop=Hop(reply.url, reply.status, None, reply.elapsed),
+            )
+            failure.attempts = attempt
+            raise failure
+        return wait
+
+    # --- one attempt: politeness and the wire ---------------------------------------------
+
+    async def _send_once(self, url: str) -> _Reply:
+        client = self._ensure_client()
+        async with self._slot(_host(url)):
+            self.stats["requests"] += 1
+            started = time.monotonic()
+            try:
+                async with client.stream("GET", url) as response:
+                    body, truncated = await self._read_body(response)
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                failure = self._classify(exc)
+                failure.hop = Hop(url, None, None, time.monotonic() - started)
+                raise failure from exc
+            return _Reply(
+                url=url,
+                status=response.status_code,
+                headers=_plain_headers(response.headers),
+                body=body,
+                truncated=truncated,
+                elapsed=time.monotonic() - started,
+            )
+
+    async def _read_body(self, response: httpx.Response) -> tuple[bytes, bool]:
+        """The (decompressed) body up to max_body bytes, and whether it was cut short."""
+        limit = self.options.max_body
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            if size + len(chunk) > limit:
+                chunks.append(chunk[: limit - size])
+                return b"".join(chunks), True
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks), False
+
+    @asynccontextmanager
+    async def _slot(self, host: str) -> AsyncIterator[None]:
+        """Hold a per-host and a global slot; space request starts per host when rate-limited.
+
+        The host slot is taken first so that requests queued for a busy host do not hold
+        global slots other hosts could use.
+        """
+        host_slot = self._host_slots.get(host)
+        if host_slot is None:
+            host_slot = self._host_slots[host] = asyncio.Semaphore(max(1, self.options.per_host))
+        async with host_slot:
+            await self._pace(host)
+            async with self._global:
+                yield
+
+    async def _pace(self, host: str) -> None:
+        """Wait for the host's next allowed start time (rate limit), then claim it."""
+        rate = self.options.rate
+        if not rate or rate <= 0:
+            return
+        lock = self._pace_locks.setdefault(host, asyncio.Lock())
+        async with lock:  # one waiter at a time, so starts are spaced, not bunched
+            wait = self._next_start.get(host, 0.0) - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_start[host] = time.monotonic() + 1.0 / rate
+
+    def _classify(self, exc: Exception) -> _Failure:
+        """An httpx exception as a plain-words _Failure, retryable when it may be transient."""
+        opts = self.options
+        if isinstance(exc, httpx.ConnectTimeout):
+            message = f"could not connect within {opts.connect_timeout:g} s"
+            return _Failure("timeout", message, retryable=True)
+        if isinstance(exc, httpx.ReadTimeout):
+            message = f"the server did not answer within {opts.timeout:g} s"
+            return _Failure("timeout", message, retryable=True)
+        if isinstance(exc, httpx.TimeoutException):  # write or pool timeout
+            message = f"the request could not be completed within {opts.timeout:g} s"
+            return _Failure("timeout", message, retryable=True)
+        causes = list(_causes(exc))
+        if any(isinstance(c, socket.gaierror) for c in causes):
+            return _Failure("dns", "host name could not be resolved")
+        cert_error = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
+        if cert_error is not None:
+            reason = cert_error.verify_message or cert_error.reason or "unknown reason"
+            return _Failure("tls", f"the site's TLS certificate is not valid ({reason})")
+        tls_error = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
+        if tls_error is not None:
+            reason = tls_error.reason or str(tls_error)
+            return _Failure("tls", f"the TLS handshake failed ({reason})")
+        if any(isinstance(c, ConnectionRefusedError) for c in causes):
+            return _Failure("connect", "connection refused", retryable=True)
+        if isinstance(exc, httpx.ConnectError):
+            return _Failure("connect", f"could not connect ({exc})", retryable=True)
+        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+            return _Failure("bad-url", f"not a web address ({exc})")
+        if isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError):
+            # Typically a connection dropped mid-way (a keep-alive race, a restarting server).
+            return _Failure(
+                "protocol",
+                f"the connection broke off ({str(exc) or 'no reason given'})",
+                retryable=True,
+            )
+        if isinstance(exc, httpx.DecodingError):
+            return _Failure("protocol", f"the response could not be decoded ({exc})")
+        return _Failure("protocol", f"HTTP error ({type(exc).__name__}: {exc})")
+
+    # --- robots.txt -----------------------------------------------------------------------
+
+    async def _allowed(self, url: str) -> bool:
+        if urlsplit(url).path == "/robots.txt":
+            return True  # robots.txt itself is always fetchable
+        parsed = await self.robots(url)
+        return parsed is None or parsed.can_fetch(url, ROBOTS_AGENT)
+
+    async def _robots_entry(self, origin: str) -> _Robots:
+        key = _origin(origin)
+        task = self._robots_tasks.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch_robots(key))
+            self._robots_tasks[key] = task
+        return await asyncio.shield(task)
+
+    async def _fetch_robots(self, origin: str) -> _Robots:
+        # Not checked against robots (it is the robots file) and not cached with get()'s URLs.
+        response = await self._fetch(f"{origin}/robots.txt", check_robots=False)
+        if response.error is not None or response.status != 200:
+            return _Robots(None, None)  # no usable robots.txt: everything is allowed
+        text = response.body.decode("utf-8", errors="replace")
+        try:
+            parsed = Protego.parse(text)
+        except Exception:  # a robots.txt Protego cannot read restricts nothing
+            parsed = None
+        return _Robots(text, parsed)
+
+
+# --- small pure helpers ------------------------------------------------------------------
+
+
+def _response(url: str, chain: list[Hop], reply: _Reply, attempts: int) -> Response:
+    return Response(
+        url=url,
+        final_url=reply.url,
+        status=reply.status,
+        headers=reply.headers,
+        body=reply.body,
+        chain=chain,
+        elapsed=_network_time(chain),
+        truncated=reply.truncated,
+        attempts=attempts,
+    )
+
+
+def _failed(url: str, chain: list[Hop], failure: _Failure) -> Response:
+    if failure.hop is not None:
+        chain.append(failure.hop)
+    final_url = failure.url or (chain[-1].url if chain else url)
+    status = next((hop.status for hop in reversed(chain) if hop.status is not None), None)
+    return Response(
+        url=url,
+        final_url=final_url,
+        status=status,
+        chain=chain,
+        elapsed=_network_time(chain),
+        error=failure.message,
+        error_kind=failure.kind,
+        attempts=failure.attempts,
+    )
+
+
+def _network_time(chain: list[Hop]) -> float:
+    # The sum of the hops, not wall time: time spent queueing for a slot or backing off
+    # says nothing about how fast the site is.
+    return sum(hop.elapsed for hop in chain)
+
+
+def _check_web_url(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        ok = False
+    if not ok:
+        raise _Failure("bad-url", f"not a web address ({url})")
+
+
+def _plain_headers(headers: httpx.Headers) -> dict[str, str]:
+    plain: dict[str, str] = {}
+    for name, value in headers.multi_items():
+        name = name.lower()
+        plain[name] = f"{plain[name]}, {value}" if name in plain else value
+    return plain
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds to wait: delta-seconds or an HTTP date; None when unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return max(0.0, seconds) if seconds == seconds else None  # NaN is unreadable
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from (httpx wraps httpcore wraps OSError)."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"

@@ -1,0 +1,824 @@
+"""Reads a campaign manifest into a `Campaign`, or says exactly where and why it cannot.
+
+A manifest is written by hand, often by someone who is not a developer, so every problem is
+one plain sentence with the file, line and column of the offending key or value (exit 2 in
+the CLI, never a traceback). Three steps keep that possible:
+
+1. YAML is composed (safe loader only) into plain data while remembering where each key and
+   value was written: a map from JSON path, like ("products", 0, "price"), to `Location`.
+2. The data is validated against the JSON Schema shipped in `cxlint/schema/`, the same one
+   editors use, and the first error is rephrased for people at its path's location.
+3. Dataclasses are built, with the checks a schema cannot express: product ids, `${VAR}`
+   expansion, URLs resolved against `site.url` (and moved to `--base-url`), creative files,
+   rule names and options.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import math
+import os
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from cxlint import urls
+from cxlint.errors import UsageError
+from cxlint.model import (
+    Campaign,
+    Creative,
+    Ignore,
+    LandingPage,
+    Location,
+    Product,
+    RuleSetting,
+    SearchConfig,
+    Site,
+)
+
+__all__ = ["MAX_BYTES", "load_manifest", "load_manifest_text", "manifest_schema"]
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 64  # far deeper than any manifest; keeps hostile input from exhausting the stack
+SEVERITY_VALUES = ("error", "warning", "info", "off")
+
+JsonPath = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_TEXT_TAGS = {_STR, _TAG + "timestamp", _TAG + "merge", _TAG + "value"}  # kept as written
+_MAP, _SEQ = _TAG + "map", _TAG + "seq"
+
+
+# --- Step 1: YAML → plain data with positions ---------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans and no aliases to mappings or lists.
+
+    Only `true`/`false` are booleans, so `redirect-chain: off` means the string "off" (and a
+    country code `NO` stays text). An alias to a scalar is harmless, but one to a collection
+    is how "billion laughs" documents explode; a manifest never needs it, so it is refused
+    at the alias itself. The pure-Python loader is used because its composer can be hooked
+    to see aliases; manifests are small.
+    """
+
+    file = "<manifest>"
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            target = self.anchors.get(event.anchor)
+            if target is not None and not isinstance(target, yaml.ScalarNode):
+                raise UsageError(
+                    f"the YAML alias '*{_short(event.anchor)}' repeats a mapping or list, which "
+                    "manifests do not allow; write the entries out",
+                    _mark_location(self.file, event.start_mark),
+                )
+        return super().compose_node(parent, index)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _mark_location(file: str, mark: Any) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+def _offset_location(file: str, text: str, offset: int) -> Location:
+    head = text[:offset]
+    return Location(file, head.count("\n") + 1, offset - (head.rfind("\n") + 1) + 1)
+
+
+@dataclass
+class _Source:
+    """The manifest as plain data, with where each value and key was written."""
+
+    file: str
+    data: dict[str, Any]
+    values: dict[JsonPath, Location] = field(default_factory=dict)
+    keys: dict[JsonPath, Location] = field(default_factory=dict)
+    raw: dict[JsonPath, str] = field(default_factory=dict)  # scalars' text as written
+
+    def at(self, path: Iterable[str | int]) -> Location:
+        """Where the value at `path` was written (or its nearest written parent)."""
+        path = tuple(path)
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, Location(self.file, 1, 1))
+
+    def key_at(self, path: Iterable[str | int]) -> Location:
+        """Where the key naming `path` was written (the value's place when it has no key)."""
+        path = tuple(path)
+        return self.keys.get(path) or self.at(path)
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UsageError("the manifest is saved as UTF-16; save it as UTF-8", Location(file, 1, 1))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start]
+        line_start = head.rfind(b"\n") + 1
+        column = len(head[line_start:].decode("utf-8")) + 1
+        raise UsageError(
+            f"the manifest is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+            Location(file, head.count(b"\n") + 1, column),
+        ) from None
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "the YAML cannot be read"
+    if exc.context and problem.startswith("but "):  # "expected X" + "but found Y"
+        return f"invalid YAML: {exc.context}, {problem}"
+    message = f"invalid YAML: {problem}"
+    mark, context_mark = exc.problem_mark, exc.context_mark
+    if exc.problem and exc.context and context_mark is not None:
+        if mark is not None and context_mark.line != mark.line:
+            message += f" ({exc.context} at line {context_mark.line + 1})"
+        else:
+            message += f" ({exc.context})"
+    if "flow" in (exc.context or "") and "but found" not in problem:
+        # PyYAML ends plain text at ? , [ ] { } inside braces: `{url: /v710?utm_source=x}`
+        message += "; inside { } or [ ], quote values that contain ? , : or #"
+    return message
+
+
+def _parse(text: str | bytes, file: str) -> _Source:
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise UsageError(
+            f"the manifest is larger than {MAX_BYTES // (1024 * 1024)} MB", Location(file, 1, 1)
+        )
+    if isinstance(text, bytes):
+        text = _decode(text, file)
+    text = text.removeprefix("\ufeff")
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)  # the reader checks for forbidden characters right here
+        loader.file = file
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        location = _mark_location(file, mark) if mark is not None else Location(file, 1, 1)
+        raise UsageError(_yaml_message(exc), location) from None
+    except yaml.reader.ReaderError as exc:
+        raise UsageError(
+            f"the manifest contains a character YAML does not allow (#x{exc.character:04x})",
+            _offset_location(file, text, exc.position),
+        ) from None
+    except yaml.YAMLError as exc:  # any other loader complaint, without a position
+        raise UsageError(f"invalid YAML: {exc}", Location(file, 1, 1)) from None
+    except RecursionError:
+        raise UsageError("the manifest is nested too deeply", Location(file, 1, 1)) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if root is None:
+        raise UsageError("the manifest is empty; start it with 'version: 1'", Location(file, 1, 1))
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise UsageError(
+            f"the manifest must be a mapping of keys like 'version:' and 'site:', not {kind}",
+            _mark_location(file, root.start_mark),
+        )
+    assert loader is not None
+    converter = _Converter(file, loader)
+    data = converter.convert(root, (), 0)
+    return _Source(file, data, converter.values, converter.keys, converter.raw)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+class _Converter:
+    """Turns composed YAML nodes into dicts, lists and scalars, recording positions."""
+
+    def __init__(self, file: str, loader: _Loader) -> None:
+        self.file = file
+        self.loader = loader
+        self.values: dict[JsonPath, Location] = {}
+        self.keys: dict[JsonPath, Location] = {}
+        self.raw: dict[JsonPath, str] = {}
+
+    def _error(self, message: str, node: yaml.Node) -> UsageError:
+        return UsageError(message, _mark_location(self.file, node.start_mark))
+
+    def _bad_tag(self, node: yaml.Node) -> UsageError:
+        return self._error(
+            f"the YAML tag '{_short(_show_tag(node.tag))}' is not allowed in a manifest; "
+            "write plain text, numbers, lists and mappings",
+            node,
+        )
+
+    def convert(self, node: yaml.Node, path: JsonPath, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise self._error("the manifest is nested too deeply", node)
+        self.values[path] = _mark_location(self.file, node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise self._bad_tag(node)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._key(key_node)
+                if key in result:
+                    first = self.keys[(*path, key)]
+                    raise self._error(
+                        f"duplicate key '{_short(key)}' (first at line {first.line})", key_node
+                    )
+                self.keys[(*path, key)] = _mark_location(self.file, key_node.start_mark)
+                result[key] = self.convert(value_node, (*path, key), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise self._bad_tag(node)
+            return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        self.raw[path] = node.value
+        return self._scalar(node)
+
+    def _key(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self._error("a key must be plain text, not a list or mapping", node)
+        self._scalar(node)  # rejects tags such as !!python/name on keys too
+        return str(node.value)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag in _TEXT_TAGS:
+            return value  # dates stay text: the manifest's `launch` is a string
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            flag = yaml.constructor.SafeConstructor.bool_values.get(value.lower())
+            if flag is None:
+                raise self._error(f"'{_short(value)}' is not true or false", node)
+            return flag
+        if tag in (_INT, _FLOAT):
+            try:
+                if tag == _INT:
+                    return self.loader.construct_yaml_int(node)
+                return self.loader.construct_yaml_float(node)
+            except (ValueError, TypeError, IndexError, OverflowError):
+                raise self._error(f"'{_short(value)}' is not a valid number", node) from None
+        raise self._bad_tag(node)
+
+
+# --- Step 2: the JSON Schema and human messages for its errors -----------------------------
+
+
+@functools.cache
+def manifest_schema() -> dict[str, Any]:
+    """The manifest's JSON Schema (draft 2020-12), as shipped in `cxlint/schema/`."""
+    text = resources.files("cxlint").joinpath("schema/manifest.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(manifest_schema())
+
+
+_LIST_NOUNS = {"products": "product", "landing_pages": "landing page", "creatives": "creative"}
+_TYPE_WORDS = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "object": "a mapping",
+    "array": "a list",
+    "boolean": "true or false",
+}
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """`text` fit for a one-line message: control characters escaped, long text cut."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _container(path: JsonPath) -> str:
+    """How to name the mapping at `path` after "in" ("in a landing page")."""
+    if not path:
+        return "the manifest"
+    if len(path) == 2 and path[0] in _LIST_NOUNS:
+        return f"a {_LIST_NOUNS[str(path[0])]}"
+    if len(path) == 4 and path[2] == "ignore":
+        return "an ignore entry"
+    if len(path) == 2 and path[0] == "rules":
+        return f"the settings of rule '{_short(str(path[1]))}'"
+    return "'" + ".".join(str(p) for p in path) + "'"
+
+
+def _subject(path: JsonPath) -> str:
+    """How to name the mapping at `path` as a sentence's subject ("landing page is ...")."""
+    if len(path) == 2 and path[0] in _LIST_NOUNS:
+        return _LIST_NOUNS[str(path[0])]
+    if len(path) == 4 and path[2] == "ignore":
+        return "ignore entry"
+    return _container(path)
+
+
+def _field(path: JsonPath) -> str:
+    """How to name the value at `path` ("'price'", "rule 'x'", "each entry of 'aliases'")."""
+    if not path:
+        return "the manifest"
+    last = path[-1]
+    if isinstance(last, int):
+        return f"each entry of '{path[-2]}'" if len(path) > 1 else "each entry"
+    if len(path) == 2 and path[0] == "rules":
+        return f"rule '{_short(last)}'"
+    if len(path) == 3 and path[:2] == ("site", "headers"):
+        return f"header '{_short(last)}'"
+    return f"'{_short(last)}'"
+
+
+def _describe(value: Any, raw: str | None) -> str:
+    if isinstance(value, bool):
+        return f"the value {_short(raw or str(value).lower())}"
+    if isinstance(value, int | float):
+        return f"the number {_short(raw or str(value))}"
+    if isinstance(value, str):
+        return f"text '{_short(value)}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "nothing"
+
+
+def _expected(path: JsonPath, types: str | list[str]) -> str:
+    if len(path) == 2 and path[0] == "rules":
+        return "a severity (error, warning, info or off) or a mapping of options"
+    if path[-1:] == ("price",):
+        return "a number"
+    if path == ("site", "search"):
+        return "a search URL containing {query} or a mapping with 'url'"
+    names = [types] if isinstance(types, str) else [t for t in types if t != "null"]
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in names)
+
+
+def _schema_problem(err: ValidationError, src: _Source) -> tuple[int, UsageError]:
+    """A readable UsageError for one schema error, with a rank (lower is reported first)."""
+    path: JsonPath = tuple(err.absolute_path)
+    value, raw = err.instance, src.raw.get(path)
+    name = _field(path)
+    kind = err.validator
+
+    if "propertyNames" in err.relative_schema_path:  # a bad header name
+        key = str(err.instance)
+        return 0, UsageError(
+            f"'{_short(key)}' is not a valid HTTP header name", src.key_at((*path, key))
+        )
+    if kind == "additionalProperties":
+        known = err.schema.get("properties", {})
+        key = next((str(k) for k in value if k not in known), "")
+        if key == "<<":
+            message = "YAML merge keys (<<) are not supported; write the keys out"
+        else:
+            message = f"unknown key '{_short(key)}' in {_container(path)}{_suggest(key, known)}"
+        return 0, UsageError(message, src.key_at((*path, key)))
+    if kind == "required":
+        missing = next((k for k in err.validator_value if k not in value), "?")
+        # Reported after other errors: a missing key is usually a misspelt one.
+        return 1, UsageError(f"{_subject(path)} is missing '{missing}'", src.at(path))
+    location = src.at(path)
+    if kind == "type":
+        expected = _expected(path, err.validator_value)
+        if value is None:  # `key:` with nothing after it: point at the key
+            return 0, UsageError(f"{name} must be {expected}, but it is empty", src.key_at(path))
+        message = f"{name} must be {expected}, not {_describe(value, raw)}"
+        if expected.startswith("a string") and isinstance(value, int | float) and raw:
+            message += f'; put it in quotes: "{_short(raw)}"'
+        return 0, UsageError(message, location)
+    but = ", but it is empty" if value is None else f", not {_describe(value, raw)}"
+    if kind == "const":
+        return 0, UsageError(f"{name} must be {err.validator_value!r}{but}", location)
+    if kind == "enum":  # the only enum is a rule's severity
+        choices = ", ".join(SEVERITY_VALUES[:-1]) + f" or {SEVERITY_VALUES[-1]}"
+        return 0, UsageError(f"{name} must be one of {choices}{but}", location)
+    if kind in ("pattern", "minLength"):
+        return 0, UsageError(_pattern_message(path, value), location)
+    if kind == "minimum":
+        return 0, UsageError(f"{name} must not be negative", location)
+    return 0, UsageError(f"{name}: {err.message}", location)  # not expected with our schema
+
+
+def _pattern_message(path: JsonPath, value: Any) -> str:
+    last = path[-1] if path else ""
+    text = _short(str(value))
+    if value == "":
+        if last == "reason":
+            return "'reason' must not be empty; say why the finding is acknowledged"
+        return f"{_field(path)} must not be empty"
+    if last == "price":
+        return f"'price' must be a number, not text '{text}'"
+    if last == "currency":
+        return f"'currency' must be a three-letter currency code like USD, not '{text}'"
+    if last == "launch":
+        return f"'launch' must be a date written YYYY-MM-DD, not '{text}'"
+    if last == "reason":
+        return "'reason' must say why the finding is acknowledged"
+    if path[:1] == ("site",) and "search" in path:
+        return (
+            "the search URL must contain {query} where the search words go, like /search?q={query}"
+        )
+    if path[:2] == ("site", "headers"):
+        return f"header '{_short(str(last))}' must be on a single line"
+    return f"{_field(path)} has an unexpected form: '{text}'"
+
+
+def _validate(src: _Source) -> None:
+    problems = [_schema_problem(err, src) for err in _validator().iter_errors(src.data)]
+    if problems:
+        _rank, error = min(
+            problems,
+            key=lambda p: (p[0], p[1].location.line, p[1].location.column),  # type: ignore[union-attr]
+        )
+        raise error
+
+
+# --- Step 3: ${VAR}, URLs, ids, files, rules → dataclasses ---------------------------------
+
+_VAR = re.compile(r"\$(\$?)\{([^{}]*)\}")
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _Builder:
+    def __init__(
+        self,
+        src: _Source,
+        *,
+        base_url: str | None,
+        env: Mapping[str, str],
+        known_rules: Mapping[str, Collection[str]] | None,
+    ) -> None:
+        self.src = src
+        self.base_url = base_url
+        self.env = env
+        self.known_rules = known_rules
+        self.errors: list[UsageError] = []
+        self.secrets: list[str] = []
+        self.site_url = ""
+        self.relative_base = ""
+
+    # errors are collected and the first one in the file is raised, so that fixing a
+    # manifest top to bottom meets them in order
+    def error(self, message: str, location: Location) -> None:
+        self.errors.append(UsageError(message, location))
+
+    def raise_first(self) -> None:
+        if self.errors:
+            raise min(self.errors, key=lambda e: (e.location.line, e.location.column))  # type: ignore[union-attr]
+
+    def secret(self, value: str) -> None:
+        if value and value not in self.secrets:
+            self.secrets.append(value)
+
+    # ${VAR} ------------------------------------------------------------------------------
+
+    def expand(self, value: Any, path: JsonPath) -> Any:
+        if isinstance(value, dict):
+            return {k: self.expand(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.expand(v, (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, str) and "${" in value:
+            return _VAR.sub(lambda m: self._variable(m, path), value)
+        return value
+
+    def _variable(self, match: re.Match[str], path: JsonPath) -> str:
+        escaped, name = match.group(1), match.group(2)
+        if escaped:  # $${X} is a literal ${X}
+            return "${" + name + "}"
+        if not _VAR_NAME.fullmatch(name):
+            self.error(
+                f"'${{{_short(name)}}}' is not a valid environment variable reference; "
+                "use ${NAME} with letters, digits and _",
+                self.src.at(path),
+            )
+            return match.group(0)
+        if name not in self.env:
+            self.error(f"environment variable {name} is not set", self.src.at(path))
+            return match.group(0)
+        value = self.env[name]
+        self.secret(value)
+        return value
+
+    # URLs --------------------------------------------------------------------------------
+
+    def set_site(self, site_url: str) -> None:
+        if not urls.is_http_url(site_url):
+            written = self.src.raw.get(("site", "url"), site_url)
+            raise UsageError(
+                "'site.url' must be an absolute http(s) address like https://www.example.com, "
+                f"not '{_short(urls.redact(written))}'",
+                self.src.at(("site", "url")),
+            )
+        self.site_url = site_url
+        parts = urlsplit(site_url)
+        password = parts.password
+        if password:
+            self.secret(password)
+        # site.url names the site's root, so "phones/x" means <site.url>/phones/x even when
+        # site.url has a path without a trailing slash.
+        folder = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self.relative_base = urlunsplit((parts.scheme, parts.netloc, folder, "", ""))
+
+    def url(self, value: str, path: JsonPath, what: str) -> str:
+        """`value` resolved against site.url and moved to --base-url; an error if not http(s)."""
+        absolute = urls.resolve(value, self.relative_base)
+        if not urls.is_http_url(absolute):
+            written = self.src.raw.get(path, value)
+            self.error(
+                f"{what} must be an http(s) URL or a path on the site, "
+                f"not '{_short(urls.redact(written))}'",
+                self.src.at(path),
+            )
+            return absolute
+        if self.base_url:
+            return urls.rewrite_origin(absolute, self.site_url, self.base_url)
+        return absolute
+
+    # sections ----------------------------------------------------------------------------
+
+    def site(self, data: dict[str, Any]) -> Site:
+        site = Site(url=self.site_url)
+        if self.base_url:
+            site.url = urls.rewrite_origin(self.site_url, self.site_url, self.base_url)
+        search = data.get("search")
+        if isinstance(search, str):
+            template = self.url(search, ("site", "search"), "the search URL")
+            site.search = SearchConfig(template=template, kind="html", method="manifest")
+        elif isinstance(search, dict):
+            template = self.url(search["url"], ("site", "search", "url"), "the search URL")
+            site.search = SearchConfig(
+                template=template,
+                kind="json",
+                results=search.get("results"),
+                url_field=search.get("url_field"),
+                method="manifest",
+            )
+        site.phone = data.get("phone")
+        site.headers = dict(data.get("headers") or {})
+        for value in site.headers.values():
+            self.secret(value)
+        return site
+
+    def ignores(self, entries: list[dict[str, str]] | None, path: JsonPath) -> list[Ignore]:
+        result = []
+        for i, entry in enumerate(entries or []):
+            self.check_rule_name(entry["rule"], self.src.at((*path, i, "rule")))
+            result.append(Ignore(rule=entry["rule"], reason=entry["reason"]))
+        return result
+
+    def products(self, entries: list[dict[str, Any]]) -> list[Product]:
+        products: list[Product] = []
+        first_at: dict[str, Location] = {}
+        for i, entry in enumerate(entries):
+            path: JsonPath = ("products", i)
+            product_id = entry.get("id") or entry.get("model") or entry["name"]
+            if product_id in first_at:
+                line = first_at[product_id].line
+                if "id" in entry:
+                    message = f"duplicate product id '{product_id}' (first at line {line})"
+                else:
+                    source = "model" if "model" in entry else "name"
+                    message = (
+                        f"two products have the id '{product_id}', taken from their {source} "
+                        f"(first at line {line}); give each product its own 'id'"
+                    )
+                self.error(message, self.src.at((*path, "id")))
+            else:
+                first_at[product_id] = self.src.at((*path, "id"))
+            product = Product(
+                id=product_id,
+                name=entry["name"],
+                model=entry.get("model"),
+                aliases=list(entry.get("aliases") or []),
+                currency=entry["currency"].upper() if entry.get("currency") else None,
+                location=self.src.at(path),
+                ignore=self.ignores(entry.get("ignore"), (*path, "ignore")),
+            )
+            if entry.get("url") is not None:
+                product.url_as_written = self.src.raw.get((*path, "url"), entry["url"])
+                product.url = self.url(entry["url"], (*path, "url"), "the product URL")
+            if entry.get("price") is not None:
+                product.price = self.price(entry["price"], (*path, "price"))
+            products.append(product)
+        return products
+
+    def price(self, value: float | int | str, path: JsonPath) -> Decimal | None:
+        if isinstance(value, float) and not math.isfinite(value):
+            self.error("'price' must be a finite number", self.src.at(path))
+            return None
+        try:
+            # repr() is the shortest text that reads back as the same float: 499.99, not
+            # 499.990000000000009094947017729282379150390625
+            return Decimal(repr(value) if isinstance(value, float) else str(value))
+        except InvalidOperation:
+            self.error(f"'price' must be a number, not '{_short(str(value))}'", self.src.at(path))
+            return None
+
+    def landing_pages(
+        self, entries: list[dict[str, Any]], product_ids: Collection[str]
+    ) -> list[LandingPage]:
+        pages = []
+        for i, entry in enumerate(entries):
+            path: JsonPath = ("landing_pages", i)
+            names = list(entry.get("products") or [])
+            for j, product_id in enumerate(names):
+                if product_id not in product_ids:
+                    self.error(
+                        f"landing page names product '{_short(product_id)}' that no product "
+                        f"defines{_suggest(product_id, product_ids)}",
+                        self.src.at((*path, "products", j)),
+                    )
+            pages.append(
+                LandingPage(
+                    url=self.url(entry["url"], (*path, "url"), "the landing page URL"),
+                    url_as_written=self.src.raw.get((*path, "url"), entry["url"]),
+                    channel=entry.get("channel"),
+                    products=names,
+                    location=self.src.at(path),
+                    ignore=self.ignores(entry.get("ignore"), (*path, "ignore")),
+                )
+            )
+        return pages
+
+    def creatives(self, entries: list[dict[str, Any]]) -> list[Creative]:
+        folder = Path(self.src.file).parent.absolute()
+        creatives = []
+        for i, entry in enumerate(entries):
+            path: JsonPath = ("creatives", i)
+            file_path = folder / entry["file"]
+            if not file_path.is_file():
+                looked = _short(str(file_path), 200)
+                self.error(
+                    f"creative file '{_short(entry['file'])}' not found (looked for {looked})",
+                    self.src.at((*path, "file")),
+                )
+            creatives.append(
+                Creative(
+                    file=self.src.raw.get((*path, "file"), entry["file"]),
+                    path=file_path,
+                    channel=entry.get("channel"),
+                    location=self.src.at(path),
+                )
+            )
+        return creatives
+
+    def check_rule_name(self, name: str, location: Location) -> bool:
+        if self.known_rules is None or name in self.known_rules:
+            return True
+        hint = _suggest(name, self.known_rules) or "; run 'cxlint rules' to list them"
+        self.error(f"unknown rule '{_short(name)}'{hint}", location)
+        return False
+
+    def rules(self, data: dict[str, Any]) -> dict[str, RuleSetting]:
+        settings = {}
+        for name, value in data.items():
+            location = self.src.key_at(("rules", name))
+            known = self.check_rule_name(name, location)
+            if isinstance(value, str):
+                setting = RuleSetting(severity=value, location=location)
+            else:
+                options = {k: v for k, v in value.items() if k != "severity"}
+                setting = RuleSetting(value.get("severity"), options, location)
+                if known and self.known_rules is not None:
+                    allowed = self.known_rules[name]
+                    for option in options:
+                        if option not in allowed:
+                            hint = _suggest(option, allowed) or (
+                                f"; its options are {', '.join(sorted(allowed))}"
+                                if allowed
+                                else " (it only takes 'severity')"
+                            )
+                            self.error(
+                                f"rule '{_short(name)}' has no option '{_short(option)}'{hint}",
+                                self.src.key_at(("rules", name, option)),
+                            )
+            settings[name] = setting
+        return settings
+
+    def launch(self, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                self.error(
+                    f"'launch' is not a real date: '{_short(value)}'",
+                    self.src.at(("campaign", "launch")),
+                )
+        return value
+
+    def build(self) -> Campaign:
+        data = self.expand(self.src.data, ())
+        self.raise_first()
+        self.set_site(data["site"]["url"])
+        campaign_data = data["campaign"]
+        products = self.products(data.get("products") or [])
+        campaign = Campaign(
+            name=campaign_data["name"],
+            id=campaign_data.get("id"),
+            launch=self.launch(campaign_data.get("launch")),
+            site=self.site(data["site"]),
+            products=products,
+            landing_pages=self.landing_pages(
+                data.get("landing_pages") or [], {p.id: None for p in products}
+            ),
+            creatives=self.creatives(data.get("creatives") or []),
+            rules=self.rules(data.get("rules") or {}),
+            path=self.src.file,
+            location=self.src.key_at(("campaign",)),
+        )
+        self.raise_first()
+        campaign.secrets = list(self.secrets)
+        return campaign
+
+
+# --- Public API -----------------------------------------------------------------------------
+
+
+def load_manifest_text(
+    text: str | bytes,
+    filename: str,
+    *,
+    base_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    rules: Mapping[str, Collection[str]] | None = None,
+) -> Campaign:
+    """Parse and check a manifest's text; `filename` names it in errors and anchors creatives.
+
+    `base_url` is the CLI's `--base-url`: every URL on site.url's origin moves to it.
+    `env` supplies `${VAR}` values (default: the process environment). `rules` maps each
+    known rule to its option names; when given, unknown rules and options are errors.
+    Raises UsageError with the file, line and column of the first problem.
+    """
+    if base_url is not None and not urls.is_http_url(base_url):
+        raise UsageError(
+            "--base-url must be an absolute http(s) address like https://staging.example.com, "
+            f"not '{urls.redact(base_url)}'"
+        )
+    src = _parse(text, filename)
+    _validate(src)
+    builder = _Builder(
+        src,
+        base_url=base_url,
+        env=os.environ if env is None else env,
+        known_rules=rules,
+    )
+    if base_url is not None:
+        password = urlsplit(base_url).password
+        if password:
+            builder.secret(password)
+    return builder.build()
+
+
+def load_manifest(
+    path: str | os.PathLike[str],
+    *,
+    base_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    rules: Mapping[str, Collection[str]] | None = None,
+) -> Campaign:
+    """Read the manifest file at `path` (see `load_manifest_text`)."""
+    name = os.fspath(path)
+    file = Path(name)
+    if not file.exists():
+        raise UsageError(f"manifest not found: {name}")
+    if file.is_dir():
+        raise UsageError(f"the manifest is a folder, not a file: {name}")
+    try:
+        if file.stat().st_size > MAX_BYTES:
+            raise UsageError(
+                f"the manifest is larger than {MAX_BYTES // (1024 * 1024)} MB", Location(name, 1, 1)
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read manifest {name}: {exc.strerror or exc}") from None
+    return load_manifest_text(data, name, base_url=base_url, env=env, rules=rules)

@@ -1,0 +1,256 @@
+"""The data that flows through a run: campaign → responses → findings → result.
+
+Plain dataclasses with no behaviour beyond small derived properties, so every stage
+(manifest, fetcher, page, rules, reporters) can depend on this module and on nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+SubjectType = Literal["landing_page", "product", "creative_link", "site"]
+
+
+# --- The campaign, as the manifest declares it -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was written in the manifest (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """A finding a team has acknowledged for one subject; it must say why."""
+
+    rule: str
+    reason: str
+
+
+@dataclass
+class SearchConfig:
+    """How to query the site's own search. `template` holds `{query}`."""
+
+    template: str
+    kind: Literal["html", "json"] = "html"
+    results: str | None = None  # JMESPath to the result list (json only)
+    url_field: str | None = None  # field of a result item holding its URL (json only)
+    method: str = "manifest"  # how it was found: manifest, opensearch, schema.org, form, probe
+
+
+@dataclass
+class Site:
+    url: str  # origin, e.g. https://www.example.com
+    search: SearchConfig | None = None
+    phone: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Product:
+    id: str
+    name: str
+    model: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    url: str | None = None  # absolute, resolved against site.url (and --base-url)
+    url_as_written: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    location: Location | None = None
+    ignore: list[Ignore] = field(default_factory=list)
+
+
+@dataclass
+class LandingPage:
+    url: str  # absolute
+    url_as_written: str
+    channel: str | None = None
+    products: list[str] = field(default_factory=list)
+    location: Location | None = None
+    ignore: list[Ignore] = field(default_factory=list)
+
+
+@dataclass
+class Creative:
+    file: str  # as written in the manifest
+    path: Path  # resolved against the manifest's folder
+    channel: str | None = None
+    location: Location | None = None
+
+
+@dataclass
+class RuleSetting:
+    """The manifest's `rules:` entry for one rule."""
+
+    severity: str | None = None  # error|warning|info|off; None keeps the default
+    options: dict[str, Any] = field(default_factory=dict)
+    location: Location | None = None
+
+
+@dataclass
+class Campaign:
+    name: str
+    id: str | None
+    launch: str | None
+    site: Site
+    products: list[Product] = field(default_factory=list)
+    landing_pages: list[LandingPage] = field(default_factory=list)
+    creatives: list[Creative] = field(default_factory=list)
+    rules: dict[str, RuleSetting] = field(default_factory=dict)
+    path: str = "<manifest>"
+    location: Location | None = None
+    # Values that must never reach a report: header values, ${VAR} expansions.
+    secrets: list[str] = field(default_factory=list)
+
+    def product(self, product_id: str) -> Product | None:
+        return next((p for p in self.products if p.id == product_id), None)
+
+
+# --- What the fetcher returns ---------------------------------------------------------------
+
+
+@dataclass
+class Hop:
+    """One request of a redirect chain."""
+
+    url: str
+    status: int | None
+    location: str | None = None  # the Location header as sent, for redirects
+    elapsed: float = 0.0
+
+
+@dataclass
+class Response:
+    """A URL's outcome after following redirects one hop at a time.
+
+    `error` is set when no final response was had (timeout, refused, too many hops, ...);
+    `status` is then the last status seen, if any.
+    """
+
+    url: str
+    final_url: str
+    status: int | None
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
+    body: bytes = b""
+    chain: list[Hop] = field(default_factory=list)
+    elapsed: float = 0.0  # seconds, whole chain
+    error: str | None = None  # plain-words description
+    error_kind: str | None = (
+        None  # timeout|connect|dns|too-many-redirects|robots|body-too-large|...
+    )
+    truncated: bool = False
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def redirected(self) -> bool:
+        return len(self.chain) > 1
+
+
+# --- What rules produce and the run reports -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    type: SubjectType
+    id: str | None = None  # product id
+    url: str | None = None  # landing page / creative link, as written
+    file: str | None = None  # creative file
+
+    def as_dict(self) -> dict[str, str]:
+        d: dict[str, str] = {"type": self.type}
+        for key in ("id", "file", "url"):
+            value = getattr(self, key)
+            if value is not None:
+                d[key] = value
+        return d
+
+    @property
+    def key(self) -> str:
+        """Stable identity for matching across runs (baselines, shards)."""
+        return "|".join(f"{k}={v}" for k, v in self.as_dict().items())
+
+    @property
+    def label(self) -> str:
+        if self.type == "product":
+            return f"product {self.id}"
+        if self.type == "landing_page":
+            return f"landing page {self.url}"
+        if self.type == "creative_link":
+            return f"link {self.url} in {self.file}"
+        return "site"
+
+
+@dataclass
+class Issue:
+    """What a rule reports: the engine adds rule name, severity, subject and location."""
+
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    fix: str | None = None  # None: the catalogue's fix applies
+    url: str | None = None
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    subject: Subject
+    message: str
+    evidence: dict[str, Any]
+    fix: str
+    url: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    acknowledged: str | None = None  # the reason, when a manifest `ignore:` covers it
+
+
+@dataclass
+class Check:
+    """One rule applied to one subject: passed, failed or skipped (with why)."""
+
+    rule: str
+    status: Literal["passed", "failed", "skipped"]
+    reason: str | None = None
+
+
+@dataclass
+class SubjectResult:
+    subject: Subject
+    url: str | None
+    location: Location | None
+    channel: str | None = None
+    checks: list[Check] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    tool: dict[str, str]
+    campaign: dict[str, Any]
+    started: str
+    finished: str
+    origin: str
+    subjects: list[SubjectResult] = field(default_factory=list)
+    search: dict[str, Any] | None = None  # how site search was found, or why not
+    stats: dict[str, Any] = field(default_factory=dict)  # requests, pages, searches, timings
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for s in self.subjects for f in s.findings]

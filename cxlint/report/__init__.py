@@ -1,0 +1,73 @@
+"""Reporters: plain functions from a run's result to bytes, one module per format.
+
+The CLI looks formats up in this table; it never branches on a format itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from cxlint.model import RunResult
+
+Reporter = Callable[..., bytes]
+
+# format name → module in cxlint.report; imported only when used (fast start-up)
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_report",
+}
+
+
+def reporter(fmt: str) -> Reporter:
+    return importlib.import_module(f"cxlint.report.{FORMATS[fmt]}").render
+
+
+def summary(result: RunResult) -> dict[str, Any]:
+    """Counts every format shows the same way. Acknowledged findings are counted apart."""
+    live = [f for f in result.findings if not f.acknowledged]
+    by_severity = Counter(f.severity for f in live)
+    failing = {
+        s.subject.key for s in result.subjects if any(not f.acknowledged for f in s.findings)
+    }
+    checks = Counter(c.status for s in result.subjects for c in s.checks)
+    types = Counter(s.subject.type for s in result.subjects)
+    errors = by_severity.get("error", 0)
+    subjects_with_errors = len(
+        {
+            s.subject.key
+            for s in result.subjects
+            if any(f.severity == "error" and not f.acknowledged for f in s.findings)
+        }
+    )
+    if errors:
+        verdict = (
+            f"Not ready: {errors} error{'s' if errors != 1 else ''} on {subjects_with_errors} "
+            f"of {len(result.subjects)} subjects"
+        )
+    elif by_severity.get("warning"):
+        warnings = by_severity["warning"]
+        verdict = f"Ready with {warnings} warning{'s' if warnings != 1 else ''}"
+    else:
+        verdict = "Ready: every check passed"
+    return {
+        "verdict": verdict,
+        "errors": errors,
+        "warnings": by_severity.get("warning", 0),
+        "info": by_severity.get("info", 0),
+        "acknowledged": sum(1 for f in result.findings if f.acknowledged),
+        "subjects": len(result.subjects),
+        "subjects_failing": len(failing),
+        "landing_pages": types.get("landing_page", 0),
+        "products": types.get("product", 0),
+        "creative_links": types.get("creative_link", 0),
+        "pages": result.stats.get("pages", 0),
+        "searches": result.stats.get("searches", 0),
+        "requests": result.stats.get("requests", 0),
+        "checks_passed": checks.get("passed", 0),
+        "checks_failed": checks.get("failed", 0),
+        "checks_skipped": checks.get("skipped", 0),
+        "seconds": result.stats.get("seconds"),
+    }

@@ -1,0 +1,147 @@
+"""The JSON report: the complete record of a run. Every other format can be rendered from it
+(`cxlint report RUN.json --format FMT`), so `load` must read back exactly what `render` wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cxlint.model import Check, Finding, Location, RunResult, Subject, SubjectResult
+from cxlint.report import summary
+
+SCHEMA_VERSION = 1
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "rule": f.rule,
+        "severity": f.severity,
+        "subject": f.subject.as_dict(),
+        "url": f.url,
+        "message": f.message,
+        "evidence": f.evidence,
+        "fix": f.fix,
+        "file": f.file,
+        "line": f.line,
+        "column": f.column,
+    }
+    if f.acknowledged:
+        data["acknowledged"] = f.acknowledged
+    return data
+
+
+def to_dict(result: RunResult) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": result.tool,
+        "campaign": result.campaign,
+        "run": {
+            "started": result.started,
+            "finished": result.finished,
+            "origin": result.origin,
+            "stats": result.stats,
+        },
+        "summary": summary(result),
+        "search": result.search,
+        "findings": [_finding(f) for f in result.findings],
+        "subjects": [
+            {
+                "subject": s.subject.as_dict(),
+                "url": s.url,
+                "channel": s.channel,
+                "file": s.location.file if s.location else None,
+                "line": s.location.line if s.location else None,
+                "column": s.location.column if s.location else None,
+                "status": _status(s),
+                "checks": [
+                    {
+                        "rule": c.rule,
+                        "status": c.status,
+                        **({"reason": c.reason} if c.reason else {}),
+                    }
+                    for c in s.checks
+                ],
+            }
+            for s in result.subjects
+        ],
+    }
+
+
+def _status(s: SubjectResult) -> str:
+    live = [f for f in s.findings if not f.acknowledged]
+    if any(f.severity == "error" for f in live):
+        return "error"
+    if any(f.severity == "warning" for f in live):
+        return "warning"
+    return "passed"
+
+
+def render(result: RunResult, **_: Any) -> bytes:
+    return (json.dumps(to_dict(result), indent=2, ensure_ascii=False, default=str) + "\n").encode()
+
+
+def from_dict(data: dict[str, Any]) -> RunResult:
+    """Rebuild a RunResult from a JSON report (for re-rendering, merging and baselines)."""
+    subjects: dict[str, SubjectResult] = {}
+    for item in data["subjects"]:
+        subject = Subject(**item["subject"])
+        location = (
+            Location(item["file"], item["line"], item["column"])
+            if item.get("line") is not None
+            else None
+        )
+        subjects[subject.key] = SubjectResult(
+            subject,
+            item.get("url"),
+            location,
+            item.get("channel"),
+            [Check(c["rule"], c["status"], c.get("reason")) for c in item["checks"]],
+        )
+    for f in data["findings"]:
+        subject = Subject(**f["subject"])
+        holder = subjects.setdefault(subject.key, SubjectResult(subject, f.get("url"), None))
+        holder.findings.append(
+            Finding(
+                rule=f["rule"],
+                severity=f["severity"],
+                subject=subject,
+                message=f["message"],
+                evidence=f.get("evidence") or {},
+                fix=f.get("fix", ""),
+                url=f.get("url"),
+                file=f.get("file"),
+                line=f.get("line"),
+                column=f.get("column"),
+                acknowledged=f.get("acknowledged"),
+            )
+        )
+    run = data.get("run", {})
+    return RunResult(
+        tool=data["tool"],
+        campaign=data["campaign"],
+        started=run.get("started", ""),
+        finished=run.get("finished", ""),
+        origin=run.get("origin", ""),
+        subjects=list(subjects.values()),
+        search=data.get("search"),
+        stats=run.get("stats", {}),
+    )
+
+
+def read(path: str) -> RunResult:
+    """Load a saved JSON report; a file that is not one is a clear usage error."""
+    from cxlint.errors import UsageError
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        return from_dict(data)
+    except FileNotFoundError:
+        raise UsageError(f"report not found: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except (OSError, UnicodeDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(
+            f"{path}: not a cxlint JSON report ({exc.__class__.__name__}: {exc})"
+        ) from None

@@ -1,0 +1,97 @@
+"""The terminal report, grouped by subject, for a marketer reading it after a run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cxlint.model import RunResult, SubjectResult
+from cxlint.report import summary
+from cxlint.report.evidence import lines, safe, short_url
+
+_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan", "passed": "green"}
+_MARKS = {"error": "✖", "warning": "▲", "info": "•", "passed": "✔"}
+
+
+def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_: Any) -> bytes:
+    def style(text: str, **kw: Any) -> str:
+        return click.style(text, **kw) if color else text
+
+    origin = result.origin
+    out = [
+        style(safe(result.campaign.get("name") or "campaign"), bold=True) + f" — checked {origin}"
+    ]
+    if result.search:
+        if result.search.get("template"):
+            out.append(
+                f"site search: {result.search['template']} (found by {result.search.get('method')})"
+            )
+        else:
+            out.append(f"site search: none ({result.search.get('reason')})")
+    out.append("")
+    for subject in result.subjects:
+        status = _status(subject)
+        if status == "passed" and not verbose:
+            continue
+        mark = style(_MARKS[status], fg=_COLOURS[status], bold=True)
+        where = f"  {subject.location.file}:{subject.location.line}" if subject.location else ""
+        out.append(
+            f"{mark} {style(safe(subject.subject.label), bold=True)}{style(where, dim=True)}"
+        )
+        for f in subject.findings:
+            level = style(f"{f.severity:<8}", fg=_COLOURS[f.severity])
+            ack = (
+                style(f" (acknowledged: {safe(f.acknowledged)})", dim=True)
+                if f.acknowledged
+                else ""
+            )
+            out.append(f"    {level}{style(f.rule, bold=True)}  {safe(f.message)}{ack}")
+            for line in lines(f.evidence, origin):
+                out.append(style(f"             {line}", dim=True))
+            out.append(f"             fix: {safe(f.fix)}")
+        skipped = [c for c in subject.checks if c.status == "skipped"]
+        for check in skipped:
+            out.append(style(f"    skipped  {check.rule}: {safe(check.reason)}", dim=True))
+        if verbose:
+            passed = [c.rule for c in subject.checks if c.status == "passed"]
+            if passed:
+                out.append(style("    passed   " + ", ".join(passed), fg="green"))
+    passing = [s for s in result.subjects if _status(s) == "passed"]
+    if passing and not verbose:
+        out.append(
+            style(
+                f"✔ {len(passing)} subject{'s' if len(passing) != 1 else ''} passed every check: "
+                + ", ".join(_brief(s, origin) for s in passing),
+                fg="green",
+            )
+        )
+    s = summary(result)
+    out.append("")
+    colour = "red" if s["errors"] else "yellow" if s["warnings"] else "green"
+    out.append(style(s["verdict"], fg=colour, bold=True))
+    out.append(
+        f"{s['errors']} errors · {s['warnings']} warnings · {s['info']} info"
+        + (f" · {s['acknowledged']} acknowledged" if s["acknowledged"] else "")
+        + f" · {s['checks_passed']} checks passed, {s['checks_skipped']} skipped"
+        + f" · {s['landing_pages']} landing pages, {s['products']} products"
+        + f", {s['searches']} searches"
+        + (f" · {s['seconds']:.1f} s" if s.get("seconds") is not None else "")
+    )
+    return ("\n".join(out) + "\n").encode()
+
+
+def _brief(subject: SubjectResult, origin: str) -> str:
+    if subject.subject.type == "product":
+        return f"product {subject.subject.id}"
+    if subject.subject.type == "site":
+        return "site"
+    return short_url(safe(subject.subject.url or ""), origin)
+
+
+def _status(subject: SubjectResult) -> str:
+    live = [f for f in subject.findings if not f.acknowledged]
+    for level in ("error", "warning", "info"):
+        if any(f.severity == level for f in live):
+            return level
+    return "passed"
