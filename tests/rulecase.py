@@ -45,6 +45,7 @@ def render_page(spec: dict[str, Any]) -> str:
 
 
 def serve(server: HTTPServer, site: dict[str, Any]) -> None:
+    server.no_handler_status_code = 404  # unknown paths answer like a real site
     site = dict(site)
     site.setdefault("/", {"body": HOME})
     site.setdefault("/robots.txt", {"status": 404, "body": "not found"})

@@ -24,6 +24,11 @@ def short_url(url: str, origin: str | None = None) -> str:
     return url
 
 
+def _path(url: str) -> str:
+    """Just the path: the query is what a tracking line is about, shown apart."""
+    return urlsplit(url).path or "/"
+
+
 def chain_line(chain: list[dict[str, Any]], origin: str | None = None) -> str:
     steps = []
     for hop in chain:
@@ -39,11 +44,14 @@ def lines(evidence: dict[str, Any], origin: str | None = None) -> list[str]:
         if key == "chain" and value:
             out.append("redirects: " + chain_line(value, origin))
         elif key == "lost":
+            # one line per hop and fate: "utm_source, utm_medium dropped at hop 1 (/go → /lp)"
+            groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
             for item in value:
-                out.append(
-                    f"{item['parameter']}: {item['what']} at hop {item['hop']} "
-                    f"({short_url(item['from'], origin)} → {short_url(item['to'], origin)})"
-                )
+                groups.setdefault((item["hop"], item["what"]), []).append(item)
+            for (hop, what), items in groups.items():
+                names = ", ".join(i["parameter"] for i in items)
+                step = f"{_path(items[0]['from'])} → {_path(items[0]['to'])}"
+                out.append(f"{names}: {what} at hop {hop} ({step})")
         elif key == "queries":
             for q in value:
                 rank = q["rank"]

@@ -71,7 +71,7 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
     colour = "red" if s["errors"] else "yellow" if s["warnings"] else "green"
     out.append(style(s["verdict"], fg=colour, bold=True))
     out.append(
-        f"{s['errors']} errors · {s['warnings']} warnings · {s['info']} info"
+        f"{_count(s['errors'], 'error')} · {_count(s['warnings'], 'warning')} · {s['info']} info"
         + (f" · {s['acknowledged']} acknowledged" if s["acknowledged"] else "")
         + f" · {s['checks_passed']} checks passed, {s['checks_skipped']} skipped"
         + f" · {s['landing_pages']} landing pages, {s['products']} products"
@@ -95,3 +95,7 @@ def _status(subject: SubjectResult) -> str:
         if any(f.severity == level for f in live):
             return level
     return "passed"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

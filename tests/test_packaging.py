@@ -1,0 +1,24 @@
+"""The wheel carries what an installed cxlint needs: the rule catalogue, schemas, the demo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_rules_schema_and_demo(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("cxlint-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    rules = {f"cxlint/rules/{p.name}" for p in (ROOT / "rules").glob("*.yaml")}
+    assert rules and rules <= names, sorted(rules - names)
+    assert "cxlint/schema/manifest.schema.json" in names
+    assert "cxlint/demo/campaign.yaml" in names
+    assert not [n for n in names if n.startswith("tests/")]
