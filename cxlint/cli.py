@@ -7,8 +7,10 @@ No checking logic lives here. Heavy modules are imported inside the commands so 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,32 +18,78 @@ import click
 
 from cxlint import __version__
 from cxlint.errors import UsageError
+from cxlint.report import FORMATS as REPORTERS
 
 if TYPE_CHECKING:
     from cxlint.engine import RunOptions
     from cxlint.model import Campaign, RunResult
 
-FORMATS = ("text", "json")
-FAIL_ON = ("error", "warning", "never")
+FORMATS = tuple(REPORTERS)  # every format in the reporters' table
+FAIL_ON = ("error", "warning", "new", "never")  # new: only errors not in the --baseline
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, as shells report a process ended by SIGTERM
+
+
+@dataclass
+class _Invocation:
+    """What the command had done, for a message when it is interrupted or fails."""
+
+    engine: Any = None  # the running Engine: how many subjects it has checked
+    written: list[str] = field(default_factory=list)  # reports already written
+    secrets: list[str] = field(default_factory=list)  # never shown, even in an error
+    terminated: bool = False  # SIGTERM rather than Ctrl-C
+
+    def interrupted(self) -> str:
+        engine = self.engine
+        if engine is None:
+            where = "before checking started"
+        elif engine.total and engine.done >= engine.total:
+            where = f"after checking all {engine.total} subjects"
+        else:
+            where = f"after {engine.done} of {engine.total} subjects"
+        reports = (
+            f"only these reports were written: {', '.join(self.written)}"
+            if self.written
+            else "no report written"
+        )
+        return f"interrupted {where}; {reports}"
+
+
+_invocation = _Invocation()
 
 
 def _fail(message: str) -> None:
-    click.echo(f"cxlint: error: {message}", err=True)
+    from cxlint.redact import scrub_text
+
+    click.echo(f"cxlint: error: {scrub_text(message, _invocation.secrets)}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    """SIGTERM takes Ctrl-C's path: asyncio cancels the run and the fetcher closes cleanly."""
+    _invocation.terminated = True
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)  # raises KeyboardInterrupt, or cancels the asyncio run
+    else:
+        raise KeyboardInterrupt
 
 
 class _Command(click.Command):
     """Turns bad input into one clear line and exit 2, and never shows a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        global _invocation
+        _invocation = _Invocation()
+        main_thread = _is_main_thread()  # signal handlers can only be set there
+        previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
         try:
             return super().invoke(ctx)
         except UsageError as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
-            click.echo("cxlint: interrupted; no report was written for this run.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            click.echo(f"cxlint: {_invocation.interrupted()}.", err=True)
+            sys.exit(EXIT_TERMINATED if _invocation.terminated else EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
@@ -49,6 +97,15 @@ class _Command(click.Command):
                 f"cxlint could not finish ({exc.__class__.__name__}: {exc}); "
                 "please report this with the command you ran"
             )
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
+
+
+def _is_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 class _Group(click.Group):
@@ -134,12 +191,38 @@ def _write(path: str | None, data: bytes) -> None:
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UsageError(f"cannot write report {path}: {exc.strerror}") from None
+    except BaseException:  # interrupted mid-write: leave neither half a report nor litter
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _exit_code(result: RunResult, fail_on: str) -> int:
-    levels = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
-    live = [f for f in result.findings if not f.acknowledged and f.severity in levels]
+    levels = {"error": ("error",), "warning": ("error", "warning"), "new": ("error",)}
+    gate = levels.get(fail_on, ())
+    live = [f for f in result.findings if not f.acknowledged and f.severity in gate]
+    if fail_on == "new":
+        live = [f for f in live if f.baseline == "new"]
     return EXIT_FINDINGS if live else EXIT_OK
+
+
+def _load_baseline(path: str | None, fail_on: str) -> tuple[RunResult, str] | None:
+    """--baseline OLD.json, read before the run so a bad file fails at once."""
+    if path is None:
+        if fail_on == "new":
+            raise UsageError("--fail-on new needs --baseline OLD.json to tell what is new")
+        return None
+    from cxlint.report.baseline import baseline_name
+    from cxlint.report.json_report import read
+
+    return read(path), baseline_name(path)
+
+
+def _compare(result: RunResult, baseline: tuple[RunResult, str] | None) -> RunResult:
+    if baseline is None:
+        return result
+    from cxlint.report.baseline import apply_baseline
+
+    return apply_baseline(result, *baseline)
 
 
 class _ProgressBar:
@@ -175,8 +258,9 @@ def _run(
 
     rules = active_rules(load_catalogue(), campaign, select, ignore)
     bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
+    engine = _invocation.engine = Engine(campaign, rules, options, progress=bar)
     try:
-        return Engine(campaign, rules, options, progress=bar).run()
+        return engine.run()
     finally:
         if bar:
             bar.close()
@@ -194,6 +278,7 @@ def _emit(
         data = reporter(fmt)(result, color=use_colour and path is None, verbose=verbose)
         _write(path, data)
         if path and path != "-":
+            _invocation.written.append(path)
             click.echo(f"wrote {fmt} report to {path}", err=True)
 
 
@@ -205,6 +290,7 @@ def _fetch_options(request_headers: dict[str, str], kw: dict[str, Any]) -> Any:
         per_host=kw["per_host"],
         rate=kw["rate"],
         timeout=kw["timeout"],
+        connect_timeout=min(10.0, kw["timeout"]),  # --timeout 2 must not wait 10 s to connect
         retries=kw["retries"],
         respect_robots=kw["robots"],
         verify_tls=kw["verify_tls"],
@@ -240,7 +326,16 @@ def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(FAIL_ON),
             default="error",
             show_default=True,
-            help="Exit 1 when a finding at or above this severity remains.",
+            help="Exit 1 when a finding at or above this severity remains "
+            "(new: an error that is not in --baseline).",
+        ),
+        click.option(
+            "--baseline",
+            type=click.Path(dir_okay=False),
+            default=None,
+            metavar="OLD.json",
+            help="Mark each finding new or still present against an earlier JSON report, "
+            "and list the fixed ones.",
         ),
         click.option(
             "--concurrency",
@@ -329,7 +424,9 @@ def _check(
 
     reports = _reports(kw["fmt"], kw["output"], kw["extra_reports"])
     headers = _parse_headers(kw["headers"])
+    _invocation.secrets.extend(headers.values())
     shard = _parse_shard(kw["shard"])
+    baseline = _load_baseline(kw["baseline"], kw["fail_on"])
     if manifest_text is not None:
         campaign = load_manifest_text(
             manifest_text, manifest_path or "<demo>", base_url=base_url, rules=_catalogue_rules()
@@ -337,9 +434,11 @@ def _check(
     else:
         campaign = load_manifest(manifest_path, base_url=base_url, rules=_catalogue_rules())
     campaign.secrets.extend(headers.values())
+    _invocation.secrets = campaign.secrets
     fetch = _fetch_options({**campaign.site.headers, **headers}, kw)
     options = RunOptions(fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url))
     result = _run(campaign, options, _split(kw["select"]), _split(kw["ignore"]), kw["quiet"])
+    result = _compare(result, baseline)
     _emit(result, reports, kw["color"], kw["verbose"])
     return _exit_code(result, kw["fail_on"])
 
@@ -369,29 +468,41 @@ def check(manifest: str, base_url: str | None, **kw: Any) -> None:
 @_check_options
 def demo(serve: bool, port: int | None, **kw: Any) -> None:
     """Run the whole product on a bundled demo store with the V710 failure planted."""
-    from cxlint.demo import campaign_text
+    from cxlint.demo import campaign_path, campaign_text
     from cxlint.demo.store import DEFAULT_PORT, DemoStore
 
     text = campaign_text()
     if serve:
         _serve_demo(port if port is not None else DEFAULT_PORT, text)
         return
+    html = None
     if not kw["extra_reports"] and not kw["output"]:
-        kw["extra_reports"] = ("json:cxlint-report.json",)
+        html = Path("cxlint-report.html")
+        kw["extra_reports"] = ("json:cxlint-report.json", f"html:{html}")
     with DemoStore() as store:
         base = store.url
         click.echo(f"demo store running at {base}; checking the bundled V710 campaign…", err=True)
-        code = _check("cxlint-demo.yaml", text, base, **kw)
+        # named by its installed path: its creatives (e-mail, print URLs) resolve beside it
+        code = _check(campaign_path(), text, base, **kw)
+    if html is not None:
+        click.echo(f"open the HTML report: {html.resolve().as_uri()}", err=True)
     sys.exit(code)
 
 
 def _serve_demo(port: int, text: str) -> None:
+    from cxlint.demo import creative_texts
     from cxlint.demo.store import DEFAULT_PORT, DemoStore
 
     manifest = Path("cxlint-demo.yaml")
 
     def ready(base: str) -> None:
-        _write(str(manifest), text.replace(f"http://127.0.0.1:{DEFAULT_PORT}", base).encode())
+        here = f"http://127.0.0.1:{DEFAULT_PORT}"
+        folder = Path("cxlint-demo-creatives")  # the campaign's creatives, beside the manifest
+        folder.mkdir(exist_ok=True)
+        for name, creative in creative_texts().items():
+            _write(str(folder / Path(name).name), creative.replace(here, base).encode())
+        text_here = text.replace("file: creatives/", f"file: {folder}/")
+        _write(str(manifest), text_here.replace(here, base).encode())
         click.echo(
             f"demo store at {base}\nmanifest written to {manifest.resolve()}\n"
             f"try: cxlint check {manifest}\npress Ctrl-C to stop",
@@ -452,16 +563,77 @@ def explain(rule: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", default=None)
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="never", show_default=True)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="OLD.json",
+    help="Compare with an earlier JSON report: new, still present, fixed.",
+)
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True)
 def report(
-    run: str, fmt: str, output: str | None, fail_on: str, color: bool | None, verbose: bool
+    run: str,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    baseline: str | None,
+    color: bool | None,
+    verbose: bool,
 ) -> None:
     """Render a saved JSON report (RUN.json) in another format."""
     from cxlint.report.json_report import read
 
+    old = _load_baseline(baseline, fail_on if baseline else "never")
     result = read(run)
+    if old is None and fail_on == "new" and result.baseline is None:
+        raise UsageError("--fail-on new needs --baseline OLD.json (or a report made with one)")
+    result = _compare(result, old)
     _emit(result, [(fmt, output)], color, verbose)
+    sys.exit(_exit_code(result, fail_on))
+
+
+@main.command()
+@click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--output", "-o", default=None, help="Write the merged JSON report here (default stdout)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="json",
+    show_default=True,
+    help="Format of the merged report; keep json to re-render it later.",
+)
+@click.option(
+    "--report",
+    "extra_reports",
+    multiple=True,
+    metavar="FORMAT:PATH",
+    help="Also write the merged report in FORMAT to PATH; repeatable.",
+)
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="never", show_default=True)
+def merge(
+    reports: tuple[str, ...],
+    output: str | None,
+    fmt: str,
+    extra_reports: tuple[str, ...],
+    fail_on: str,
+) -> None:
+    """Join the JSON reports of shards (check --shard K/N) into one report."""
+    from cxlint.report.json_report import read
+    from cxlint.report.merge import merge as merge_runs
+    from cxlint.report.merge import missing_shards
+
+    wanted = _reports(fmt, output, extra_reports)
+    result = merge_runs([(Path(path).name, read(path)) for path in reports])
+    if fail_on == "new" and result.baseline is None:
+        raise UsageError("--fail-on new needs shard reports made with --baseline")
+    missing = missing_shards(result)
+    if missing:
+        click.echo(f"cxlint: warning: shard {', '.join(missing)} not merged", err=True)
+    _emit(result, wanted, False, False)
     sys.exit(_exit_code(result, fail_on))
 
 

@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import functools
 import hashlib
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from cxlint import PROJECT_URL, __version__, urls
+from cxlint import PROJECT_URL, __version__, probes, urls
 from cxlint.catalogue import Rule
 from cxlint.checks import CheckSpec, Skip, registry
-from cxlint.checks.context import LandingContext, ProductContext, SiteContext
+from cxlint.checks.context import (
+    CreativeContext,
+    LandingContext,
+    NotFoundProbe,
+    ProductContext,
+    SiteContext,
+)
+from cxlint.creative import CreativeLink, extract_links
+from cxlint.discover import discover_search
 from cxlint.errors import UsageError
 from cxlint.fetch import Fetcher, FetchOptions
 from cxlint.model import (
@@ -36,7 +46,9 @@ from cxlint.model import (
 )
 from cxlint.page import Page, parse_page
 from cxlint.redact import scrub
+from cxlint.robots import Robots, robots_facts
 from cxlint.search import SiteSearch, search_product
+from cxlint.sitemap import Sitemaps, read_sitemaps
 
 SEARCH_RULES = ("search-misses-product", "search-partial-match")
 Progress = Callable[[int, int], None]
@@ -99,6 +111,11 @@ def active_rules(
     return active
 
 
+def _milder(severity: str) -> str:
+    """One level below `severity`, for an Issue marked minor (info stays info)."""
+    return {"error": "warning", "warning": "info"}.get(severity, "info")
+
+
 def in_shard(subject: Subject, shard: tuple[int, int] | None) -> bool:
     """Deterministic split by a hash of the subject's identity, stable across machines."""
     if shard is None:
@@ -108,6 +125,33 @@ def in_shard(subject: Subject, shard: tuple[int, int] | None) -> bool:
         return k == 1
     digest = hashlib.sha1(subject.key.encode()).digest()
     return int.from_bytes(digest[:4], "big") % n == k - 1
+
+
+Job = Callable[..., Awaitable[SubjectResult]]
+
+
+def _never_lost(job: Job) -> Job:
+    """Keeps a subject in the report when checking it fails unexpectedly (a bug, a page no
+    one foresaw): its rules are reported as skipped with the reason, never dropped."""
+
+    @functools.wraps(job)
+    async def guarded(self: Engine, subject: Subject, *args: Any) -> SubjectResult:
+        try:
+            return await job(self, subject, *args)
+        except Exception as exc:  # noqa: BLE001 - one subject must not take the run down
+            declared = args[0] if args else None
+            result = SubjectResult(
+                subject, getattr(declared, "url", None), getattr(declared, "location", None)
+            )
+            reason = f"cxlint failed while checking this subject ({type(exc).__name__})"
+            result.checks = [
+                Check(name, "skipped", reason)
+                for name, active in self.rules.items()
+                if subject.type in active.rule.subjects
+            ]
+            return result
+
+    return guarded
 
 
 class Engine:
@@ -124,9 +168,20 @@ class Engine:
         self.progress = progress
         self.specs: dict[str, CheckSpec] = registry()
         self._pages: dict[str, Page] = {}
+        self._parsing: dict[str, asyncio.Future[Page]] = {}
+        self._parse_slot = asyncio.Semaphore(1)
         self._search: SiteSearch | None = None
         self._search_info: dict[str, Any] = {}
         self._home: Page | None = None
+        # The made-up path name of the not-found probes: no site has it, and the same
+        # campaign gets the same one, so reports (and shards) stay deterministic.
+        site_key = f"{campaign.id}|{campaign.site.url}".encode()
+        self._probe_token = hashlib.sha1(site_key).hexdigest()[:8]
+        # per origin, read once however many subjects need them (tasks: concurrent callers wait)
+        self._sitemaps: dict[str, asyncio.Task[Sitemaps]] = {}
+        self._robots: dict[str, asyncio.Task[Robots]] = {}
+        self._campaign_pages: asyncio.Task[tuple[dict[str, str], set[str]]] | None = None
+        self.done = self.total = 0  # subjects checked so far, of how many (for interruptions)
 
     def run(self) -> RunResult:
         return asyncio.run(self.run_async())
@@ -139,16 +194,15 @@ class Engine:
             self.fetcher = fetcher
             await self._prepare()
             jobs = self._jobs()
-            total, done = len(jobs), 0
+            self.total, self.done = len(jobs), 0
             if self.progress:
-                self.progress(0, total)
+                self.progress(0, self.total)
 
             async def tracked(job: Any) -> SubjectResult:
-                nonlocal done
                 result = await job
-                done += 1
+                self.done += 1
                 if self.progress:
-                    self.progress(done, total)
+                    self.progress(self.done, self.total)
                 return result
 
             subjects = await asyncio.gather(*(tracked(job) for job in jobs))
@@ -182,33 +236,56 @@ class Engine:
 
     async def _prepare(self) -> None:
         home_response = await self.fetcher.get(self.campaign.site.url)
-        self._home = self._page(home_response)
+        self._home = await self._parse(home_response)
         if not any(name in self.rules for name in (*SEARCH_RULES, "search-not-found")):
             return
         config = self.campaign.site.search
         if config is None:
-            self._search_info = {"reason": "the manifest has no site.search"}
-            return
-        search = SiteSearch(config, self.fetcher)
+            # No site.search: find it as a customer's browser would (cxlint/discover.py).
+            config, self._search_info = await discover_search(
+                self.fetcher,
+                self._home,
+                self.campaign.site.url,
+                self.campaign.products,
+                page_for=self._fetch_page,
+            )
+            if config is None:
+                return
+        search = SiteSearch(config, self.fetcher, self.campaign.site.url)
         probe = await search.probe()
-        self._search_info = {"method": config.method, "template": config.template}
+        self._search_info = {
+            **self._search_info,
+            "method": config.method,
+            "template": config.template,
+        }
         if probe.error:
             self._search_info = {
-                "method": config.method,
-                "tried": config.template,
+                **{k: v for k, v in self._search_info.items() if k != "template"},
+                "broken": config.template,
                 "reason": f"the search does not work: {probe.error}",
             }
             return
         self._search = search
 
-    def _page(self, response: Response) -> Page | None:
-        """The parsed page of a response that has one; each URL is parsed once."""
+    async def _fetch_page(self, url: str) -> Page | None:
+        return await self._parse(await self.fetcher.get(url))
+
+    async def _parse(self, response: Response) -> Page | None:
+        """The parsed page of a response that has one; each URL is parsed once, in a worker
+        thread, so that a huge or hostile page does not stall the downloads in flight."""
         if response.error or response.status is None or response.status >= 400:
             return None
-        page = self._pages.get(response.url)
-        if page is None:
-            page = self._pages[response.url] = parse_page(response)
+        task = self._parsing.get(response.url)
+        if task is None:
+            task = asyncio.ensure_future(self._parse_in_thread(response))
+            self._parsing[response.url] = task
+        page = self._pages[response.url] = await asyncio.shield(task)
         return page
+
+    async def _parse_in_thread(self, response: Response) -> Page:
+        # One parse at a time: more threads would only compete with the event loop for the GIL.
+        async with self._parse_slot:
+            return await asyncio.to_thread(parse_page, response)
 
     # --- one job per subject ----------------------------------------------------------------
 
@@ -226,25 +303,50 @@ class Engine:
             subject = Subject("product", id=product.id)
             if in_shard(subject, shard):
                 jobs.append(self._product(subject, product))
+        jobs.extend(self._creative_jobs())
         return jobs
 
+    @_never_lost
     async def _site(self, subject: Subject) -> SubjectResult:
         result = SubjectResult(subject, self.campaign.site.url, self.campaign.location)
         self._apply(result, SiteContext(self.campaign, self._search_info), "site", None, [])
         return result
 
+    @_never_lost
     async def _landing(self, subject: Subject, landing: Any) -> SubjectResult:
         response = await self.fetcher.get(landing.url)
-        page = self._page(response)
+        page = await self._parse(response)
         products = [p for pid in landing.products if (p := self.campaign.product(pid))]
         ctx = LandingContext(self.campaign, landing, response, page, products, self._home)
+        await self._landing_probes(ctx)
+        ctx.sitemap = await self._sitemaps_for(response)
         result = SubjectResult(subject, landing.url, landing.location, landing.channel)
         self._apply(result, ctx, "landing_page", page, landing.ignore)
         return result
 
+    async def _landing_probes(self, ctx: LandingContext) -> None:
+        """The extra requests of landing rules, made only when those rules are on: the
+        not-found fingerprint beside the final page (soft-404) and the campaign URL with ad
+        click ids (tracking-dropped). Same URLs across subjects are fetched once."""
+        if "soft-404" in self.rules and ctx.page is not None and ctx.response.ok:
+            url = probes.not_found_url(ctx.page.final_url, self._probe_token)
+            if url is not None:
+                response = await self.fetcher.get(url)
+                # Parsed here, not through _page: a probe is not a page the campaign checks.
+                page = await self._parse_in_thread(response) if response.ok else None
+                ctx.not_found = NotFoundProbe(url, response, page)
+        dropped = self.rules.get("tracking-dropped")
+        if (
+            dropped is not None
+            and ctx.response.redirected
+            and probes.gets_click_ids(ctx.landing.channel, dropped.options["without_click_ids"])
+        ):
+            ctx.sentinel = await self.fetcher.get(probes.with_sentinels(ctx.landing.url))
+
+    @_never_lost
     async def _product(self, subject: Subject, product: Any) -> SubjectResult:
         response = await self.fetcher.get(product.url) if product.url else None
-        page = self._page(response) if response else None
+        page = await self._parse(response) if response else None
         search, skipped = None, None
         wanted = [r for r in SEARCH_RULES if r in self.rules]
         if not wanted:
@@ -253,11 +355,98 @@ class Engine:
             skipped = "no site search: " + self._search_info.get("reason", "none configured")
         else:
             top = max(self.rules[r].options.get("top", 10) for r in wanted)
-            search = await search_product(self._search, product, page, top)
+            by_text = any(self.rules[r].options.get("match_text") for r in wanted)
+            search = await search_product(self._search, product, page, top, by_text)
         ctx = ProductContext(self.campaign, product, response, page, search, skipped)
+        ctx.sitemap = await self._sitemaps_for(response)
+        if response is not None and "product-page-noindex" in self.rules:
+            origin = urls.origin(response.final_url)
+            ctx.robots = await self._once(self._robots, origin, self._read_robots)
         result = SubjectResult(subject, product.url, product.location)
         self._apply(result, ctx, "product", page, product.ignore)
         return result
+
+    # --- creatives: one job per distinct link ---------------------------------------------
+
+    def _creative_jobs(self) -> list[Any]:
+        if not any("creative_link" in r.rule.subjects for r in self.rules.values()):
+            return []
+        jobs = []
+        for creative in self.campaign.creatives:
+            for link in extract_links(creative):
+                subject = Subject("creative_link", file=creative.file, url=link.written)
+                if in_shard(subject, self.options.shard):
+                    jobs.append(self._creative_link(subject, creative, link))
+        return jobs
+
+    @_never_lost
+    async def _creative_link(
+        self, subject: Subject, creative: Any, link: CreativeLink
+    ) -> SubjectResult:
+        target = self._moved(link.url) if link.url else None
+        response = await self.fetcher.get(target) if target else None
+        page = await self._parse(response) if response else None
+        if self._campaign_pages is None:
+            self._campaign_pages = asyncio.ensure_future(self._gather_campaign_pages())
+        pages, origins = await asyncio.shield(self._campaign_pages)
+        ctx = CreativeContext(self.campaign, creative, link, response, page, pages, origins)
+        # Findings point at the link's line in the creative, a path beside the manifest's.
+        shown = os.path.normpath(os.path.join(os.path.dirname(self.campaign.path), creative.file))
+        where = Location(shown, link.line, link.column)
+        result = SubjectResult(subject, target or link.written, where, creative.channel)
+        self._apply(result, ctx, "creative_link", page, [])
+        return result
+
+    def _moved(self, url: str) -> str:
+        """A creative's production link moved to the origin checked (--base-url), as the
+        manifest's own URLs are."""
+        declared, checked = self.campaign.site.declared_url, self.campaign.site.url
+        if not declared or declared == checked:
+            return url
+        path = urls.path_of(declared).rstrip("/")
+        base = checked.rstrip("/")
+        base = base[: -len(path)] if path and base.endswith(path) else base
+        return urls.rewrite_origin(url, declared, base)
+
+    async def _gather_campaign_pages(self) -> tuple[dict[str, str], set[str]]:
+        """The campaign's pages (normalised URL → what it is) and its site's origins: the
+        declared landing and product URLs and where each ends after redirects. A redirect
+        to the site root does not make the home page a campaign page."""
+        campaign = self.campaign
+        declared = [(lp.url, f"landing page {lp.url_as_written}") for lp in campaign.landing_pages]
+        declared += [(p.url, f"product page of {p.name}") for p in campaign.products if p.url]
+        responses = await asyncio.gather(*(self.fetcher.get(url) for url, _ in declared))
+        pages: dict[str, str] = {}
+        origins = {urls.origin(campaign.site.url)}
+        for (url, what), response in zip(declared, responses, strict=True):
+            pages.setdefault(urls.normalize_for_compare(url), what)
+            origins.add(urls.origin(url))
+            if response.ok and urls.path_of(response.final_url) not in ("", "/"):
+                pages.setdefault(urls.normalize_for_compare(response.final_url), what)
+                origins.add(urls.origin(response.final_url))
+        return pages, origins
+
+    # --- facts read once per origin ---------------------------------------------------------
+
+    async def _once(self, cache: dict[str, Any], origin: str, read: Callable[[str], Any]) -> Any:
+        task = cache.get(origin)
+        if task is None:
+            task = cache[origin] = asyncio.ensure_future(read(origin))
+        return await asyncio.shield(task)
+
+    async def _sitemaps_for(self, response: Response | None) -> Sitemaps | None:
+        active = self.rules.get("not-in-sitemap")
+        if active is None or response is None or response.error:
+            return None
+        max_files = active.options["max_files"]
+
+        async def read(origin: str) -> Sitemaps:
+            return await read_sitemaps(self.fetcher, origin, max_files=max_files)
+
+        return await self._once(self._sitemaps, urls.origin(response.final_url), read)
+
+    async def _read_robots(self, origin: str) -> Robots:
+        return robots_facts(await self.fetcher.robots_text(origin))
 
     def _apply(
         self, result: SubjectResult, ctx: Any, kind: str, page: Page | None, ignores: list[Ignore]
@@ -290,6 +479,8 @@ class Engine:
                 continue
             result.checks.append(Check(name, "failed" if issues else "passed"))
             for issue in issues:
+                if page is not None and page.partial:  # judged on part of the page: say so
+                    issue.evidence.setdefault("partial_page", page.partial)
                 result.findings.append(self._finding(active, result, issue, acknowledged.get(name)))
 
     def _finding(
@@ -298,7 +489,7 @@ class Engine:
         location: Location | None = result.location
         return Finding(
             rule=active.rule.name,
-            severity=active.severity,  # type: ignore[arg-type]
+            severity=_milder(active.severity) if issue.minor else active.severity,  # type: ignore[arg-type]
             subject=result.subject,
             message=issue.message,
             evidence=issue.evidence,

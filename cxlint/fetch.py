@@ -7,6 +7,11 @@ HTTP trouble, it describes the trouble in `Response.error` / `Response.error_kin
 
 Error kinds: timeout, connect, dns, tls, too-many-redirects, redirect-loop, bad-redirect,
 robots, retry-after-too-long, bad-url (not an http(s) address), protocol (anything else).
+
+A hostile server cannot make it hang or exhaust memory: every attempt has a deadline for the
+whole exchange (a body dripped byte by byte ends there), and bodies are decompressed here, not
+by httpx, with the output bounded by max_body at every step (a gzip or brotli bomb inflates
+no further than the cap).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import random
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -29,6 +35,13 @@ from protego import Protego
 
 from cxlint import PROJECT_URL, __version__
 from cxlint.model import Hop, Response
+
+try:  # optional: brotli ("br") is only asked for when it can be decoded within bounds
+    import brotli as _brotli
+
+    _brotli.Decompressor().process(b"", output_buffer_limit=1)  # brotli >= 1.2 bounds output
+except (ImportError, TypeError, AttributeError):  # pragma: no cover - depends on the install
+    _brotli = None
 
 ROBOTS_AGENT = "cxlint"  # the token robots.txt rules are matched against
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -48,7 +61,10 @@ class FetchOptions:
     backoff: float = 0.5  # base of exponential backoff: 0.5, 1, 2 ... plus a little jitter
     max_retry_after: float = 60.0  # a longer Retry-After is not waited for: error instead
     max_redirects: int = 10
-    max_body: int = 5_000_000  # bytes; beyond, reading stops and truncated=True
+    max_body: int = 5_000_000  # bytes, decoded; beyond, reading stops and truncated=True
+    # Whole-attempt deadline (connect, headers, body), seconds; None: 4 x timeout. Ends a
+    # server that keeps a read alive by dripping a byte now and then.
+    max_time: float | None = None
     respect_robots: bool = True
     user_agent: str = f"cxlint/{__version__} (+{PROJECT_URL})"
     headers: dict[str, str] = field(default_factory=dict)
@@ -159,7 +175,9 @@ class Fetcher:
         if self._client is None:
             opts = self.options
             # Headers.update replaces case-insensitively, so a User-Agent in `headers` wins.
-            headers = httpx.Headers({"User-Agent": opts.user_agent})
+            headers = httpx.Headers(
+                {"User-Agent": opts.user_agent, "Accept-Encoding": accept_encoding()}
+            )
             headers.update(opts.headers)
             self._client = _Client(
                 headers=headers,
@@ -300,15 +318,29 @@ class Fetcher:
 
     async def _send_once(self, url: str) -> _Reply:
         client = self._ensure_client()
+        opts = self.options
+        deadline = opts.max_time if opts.max_time is not None else 4 * opts.timeout
         async with self._slot(_host(url)):
             self.stats["requests"] += 1
             started = time.monotonic()
+            status: int | None = None
             try:
-                async with client.stream("GET", url) as response:
-                    body, truncated = await self._read_body(response)
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                failure = self._classify(exc)
-                failure.hop = Hop(url, None, None, time.monotonic() - started)
+                async with asyncio.timeout(deadline):
+                    async with client.stream("GET", url) as response:
+                        status = response.status_code
+                        body, truncated = await self._read_body(response)
+            except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, _Failure) as exc:
+                if isinstance(exc, _Failure):
+                    failure = exc
+                elif isinstance(exc, TimeoutError):
+                    # Not retried: the server is answering, only too slowly to wait for again.
+                    what = "answer" if status is None else "finish sending the page"
+                    failure = _Failure(
+                        "timeout", f"the server did not {what} within {deadline:g} s"
+                    )
+                else:
+                    failure = self._classify(exc)
+                failure.hop = Hop(url, status, None, time.monotonic() - started)
                 raise failure from exc
             return _Reply(
                 url=url,
@@ -320,12 +352,23 @@ class Fetcher:
             )
 
     async def _read_body(self, response: httpx.Response) -> tuple[bytes, bool]:
-        """The (decompressed) body up to max_body bytes, and whether it was cut short."""
+        """The decompressed body up to max_body bytes, and whether it was cut short.
+
+        Raw bytes are decoded here with every decoder's output bounded, so neither a bomb
+        (tiny on the wire, huge inflated) nor an endless stream gets past the cap.
+        """
         limit = self.options.max_body
+        decoders = _decoders(response.headers.get("content-encoding", ""))
         chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            if size + len(chunk) > limit:
+        size = raw_size = 0
+        async for raw in response.aiter_raw():
+            raw_size += len(raw)
+            chunk = raw
+            for decoder in decoders:
+                chunk = decoder.feed(chunk, limit - size + 1)
+                if len(chunk) > limit - size:  # this step alone passes the cap
+                    break
+            if size + len(chunk) > limit or raw_size > limit:
                 chunks.append(chunk[: limit - size])
                 return b"".join(chunks), True
             chunks.append(chunk)
@@ -388,6 +431,8 @@ class Fetcher:
             return _Failure("connect", f"could not connect ({exc})", retryable=True)
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
             return _Failure("bad-url", f"not a web address ({exc})")
+        if any(isinstance(c, ConnectionResetError) for c in causes):
+            return _Failure("protocol", "the server reset the connection", retryable=True)
         if isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError):
             # Typically a connection dropped mid-way (a keep-alive race, a restarting server).
             return _Failure(
@@ -426,6 +471,71 @@ class Fetcher:
         except Exception:  # a robots.txt Protego cannot read restricts nothing
             parsed = None
         return _Robots(text, parsed)
+
+
+# --- content decoding, bounded -----------------------------------------------------------
+
+
+def accept_encoding() -> str:
+    """The Accept-Encoding cxlint sends: only what it can decode within its size cap."""
+    return "gzip, deflate, br" if _brotli is not None else "gzip, deflate"
+
+
+class _Zlib:
+    """gzip or deflate; `feed` returns at most `limit` bytes (the rest stays unread)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._wbits = zlib.MAX_WBITS | 16 if name in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._inflate = zlib.decompressobj(self._wbits)
+        self._started = False
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        data = self._inflate.unconsumed_tail + data
+        try:
+            out = self._inflate.decompress(data, limit)
+        except zlib.error as exc:
+            if self.name == "deflate" and not self._started:
+                # Some servers send raw deflate without the zlib header (httpx allows it too).
+                self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._started = True
+                return self.feed(data, limit)
+            raise _Failure("protocol", f"the {self.name}-compressed page is corrupt") from exc
+        self._started = True
+        return out
+
+
+class _Brotli:
+    name = "br"
+
+    def __init__(self) -> None:
+        assert _brotli is not None
+        self._inflate = _brotli.Decompressor()
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        try:
+            return bytes(self._inflate.process(data, output_buffer_limit=limit))
+        except _brotli.error as exc:  # type: ignore[union-attr]
+            raise _Failure("protocol", "the br-compressed page is corrupt") from exc
+
+
+def _decoders(content_encoding: str) -> list[_Zlib | _Brotli]:
+    """Decoders for a Content-Encoding, in the order to apply them (last applied first)."""
+    decoders: list[_Zlib | _Brotli] = []
+    for name in reversed([n.strip().lower() for n in content_encoding.split(",")]):
+        if name in ("", "identity"):
+            continue
+        if name in ("gzip", "x-gzip", "deflate"):
+            decoders.append(_Zlib(name))
+        elif name == "br" and _brotli is not None:
+            decoders.append(_Brotli())
+        else:
+            raise _Failure(
+                "protocol",
+                f"the server sent the page compressed as '{name[:40]}', which cxlint did not "
+                f"ask for ({accept_encoding()}) and cannot read",
+            )
+    return decoders
 
 
 # --- small pure helpers ------------------------------------------------------------------

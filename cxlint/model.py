@@ -56,6 +56,9 @@ class Site:
     search: SearchConfig | None = None
     phone: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # site.url as the manifest writes it, before --base-url moved `url`: creatives carry
+    # production links, which are moved the same way
+    declared_url: str | None = None
 
 
 @dataclass
@@ -204,6 +207,9 @@ class Issue:
     evidence: dict[str, Any] = field(default_factory=dict)
     fix: str | None = None  # None: the catalogue's fix applies
     url: str | None = None
+    # A milder case of the rule's problem (4 redirects where 11 is the real failure): the
+    # engine reports it one level below the rule's severity. Rules still never see levels.
+    minor: bool = False
 
 
 @dataclass
@@ -219,6 +225,12 @@ class Finding:
     line: int | None = None
     column: int | None = None
     acknowledged: str | None = None  # the reason, when a manifest `ignore:` covers it
+    baseline: Literal["new", "present"] | None = None  # set when compared with a baseline run
+
+    @property
+    def key(self) -> str:
+        """Identity across runs (baselines): the rule and the subject, not the wording."""
+        return f"{self.rule}|{self.subject.key}"
 
 
 @dataclass
@@ -250,6 +262,8 @@ class RunResult:
     subjects: list[SubjectResult] = field(default_factory=list)
     search: dict[str, Any] | None = None  # how site search was found, or why not
     stats: dict[str, Any] = field(default_factory=dict)  # requests, pages, searches, timings
+    baseline: str | None = None  # the baseline report this run was compared with, if any
+    fixed: list[Finding] = field(default_factory=list)  # in the baseline, gone from this run
 
     @property
     def findings(self) -> list[Finding]:

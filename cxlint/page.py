@@ -2,7 +2,10 @@
 
 Rules never parse HTML themselves; they read these facts. The parse is tolerant of any
 bytes a hostile or broken site can send: a page that cannot be understood yields empty facts,
-never an exception.
+never an exception. Work is bounded too: past MAX_PIECES tags and pieces of text the rest of
+a page is not read, and elements nested deeper than MAX_DEPTH are flattened into their
+ancestor at that depth (5 MB of nested <div>s or NUL bytes would otherwise cost minutes and
+gigabytes).
 """
 
 from __future__ import annotations
@@ -14,11 +17,18 @@ from typing import Any
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
+from bs4.builder import LXMLTreeBuilder
 
+from cxlint import microdata
 from cxlint.model import Hop, Response
+from cxlint.prices import Offer, VisiblePrice, offers, visible_prices
+
+MAX_PIECES = 100_000  # tags and text pieces read per page; real pages have a few thousand
+MAX_DEPTH = 256  # element nesting kept; deeper content is kept, its tags are not
 
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
+_FURNITURE = ("header", "nav", "aside", "footer")
 
 
 @dataclass
@@ -26,6 +36,7 @@ class Link:
     url: str  # absolute
     text: str
     rel: str = ""
+    item: str = ""  # text of the list item, article or row holding the link (a result's text)
 
 
 @dataclass
@@ -34,6 +45,7 @@ class Form:
     method: str
     inputs: list[tuple[str, str]]  # (name, type) of text-like inputs
     role: str = ""  # "search" when the form or its container says so
+    hidden: list[tuple[str, str]] = field(default_factory=list)  # (name, value) sent along
 
 
 @dataclass
@@ -54,14 +66,27 @@ class Page:
     x_robots_tag: str = ""
     canonical: str | None = None
     opensearch: list[str] = field(default_factory=list)  # OpenSearch description URLs
+    # schema.org SearchAction in microdata: (target URL template, its query-input name)
+    search_actions: list[tuple[str, str]] = field(default_factory=list)
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # every typed JSON-LD object
+    microdata: list[dict[str, Any]] = field(default_factory=list)  # top-level microdata items
+    prices: list[VisiblePrice] = field(default_factory=list)  # prices a visitor reads
+    # visible text of the page's main content, without header, nav, aside and footer
+    main_text: str = ""
     elapsed: float = 0.0
     size: int = 0
+    partial: str = ""  # why only part of the page was read, when it was
 
     @property
     def products(self) -> list[dict[str, Any]]:
-        """schema.org Product objects from JSON-LD."""
-        return [o for o in self.jsonld if _has_type(o, "Product")]
+        """schema.org Product objects from JSON-LD, then from microdata (`"@source"` says)."""
+        found = [o for o in self.jsonld if _has_type(o, "Product")]
+        return found + [o for o in _typed(self.microdata) if _has_type(o, "Product")]
+
+    @property
+    def offers(self) -> list[Offer]:
+        """The schema.org Offers of the page's products, with prices read as Decimals."""
+        return offers(self.products)
 
     @property
     def text_lower(self) -> str:
@@ -81,6 +106,7 @@ def parse_page(response: Response) -> Page:
         chain=response.chain,
         headers=response.headers,
         x_robots_tag=response.headers.get("x-robots-tag", "").lower(),
+        canonical=_canonical_header(response),  # else the HTML's <link rel="canonical">
         elapsed=response.elapsed,
         size=len(response.body),
     )
@@ -88,13 +114,76 @@ def parse_page(response: Response) -> Page:
     page.is_html = "html" in content_type or (
         not content_type and b"<html" in response.body[:2048].lower()
     )
+    if response.truncated:
+        page.partial = f"only the first {len(response.body):,} bytes of the page were read"
     if not page.is_html or not response.body:
         return page
     try:
-        _fill_from_html(page, response.body, _charset(content_type))
+        _fill_from_html(page, _first_tags(response.body), _charset(content_type))
     except Exception:  # noqa: BLE001 - a page we cannot parse has no facts, it does not stop the run
         page.is_html = False
     return page
+
+
+def _first_tags(body: bytes) -> bytes:
+    """`body` cut before its (MAX_PIECES + 1)th '<': lxml reads on after the builder says
+    enough, so a page of a million tags is cut before it gets there."""
+    if body.count(b"<") <= MAX_PIECES:
+        return body
+    at = -1
+    for _ in range(MAX_PIECES + 1):
+        at = body.find(b"<", at + 1)
+    return body[:at]
+
+
+class _Enough(Exception):
+    """Raised inside the parser's callbacks to stop reading a page past MAX_PIECES."""
+
+
+class _BoundedBuilder(LXMLTreeBuilder):
+    """bs4's lxml builder with bounded work. Tags nested deeper than MAX_DEPTH are dropped
+    (their text goes to the deepest kept element; lxml's events are balanced, so counting
+    starts and ends is enough), and after MAX_PIECES tags and text pieces the parse stops,
+    keeping the tree read so far. Cost grows with these pieces, not with bytes: lxml reports
+    each NUL byte, entity or stray '<' as a piece of its own."""
+
+    stopped = False
+
+    def feed(self, markup: Any) -> None:
+        self._depth = self._pieces = 0  # bs4 may feed again with another encoding
+        try:
+            super().feed(markup)
+        except _Enough:
+            self.stopped = True
+
+    def _count(self) -> None:
+        self._pieces += 1
+        if self._pieces > MAX_PIECES:
+            raise _Enough
+
+    def start(self, tag: Any, attrib: Any, nsmap: Any = None) -> None:
+        self._count()
+        self._depth += 1
+        if self._depth <= MAX_DEPTH:
+            super().start(tag, attrib, nsmap or {})
+
+    def end(self, tag: Any) -> None:
+        if self._depth <= MAX_DEPTH:
+            super().end(tag)
+        self._depth -= 1
+
+    def data(self, data: Any) -> None:
+        self._count()
+        super().data(data)
+
+
+def _canonical_header(response: Response) -> str | None:
+    """The canonical URL of an HTTP `Link: <url>; rel="canonical"` header (PDFs, some CDNs)."""
+    for match in re.finditer(r"<([^>]*)>\s*;([^,]*)", response.headers.get("link", "")):
+        rel = re.search(r"rel\s*=\s*\"?([^\";]*)", match.group(2), re.I)
+        if rel and "canonical" in rel.group(1).lower().split():
+            return urljoin(response.final_url, match.group(1).strip())
+    return None
 
 
 def _charset(content_type: str) -> str | None:
@@ -107,7 +196,11 @@ def _clean(text: str) -> str:
 
 
 def _fill_from_html(page: Page, body: bytes, charset: str | None) -> None:
-    soup = BeautifulSoup(body, "lxml", from_encoding=charset)
+    builder = _BoundedBuilder()
+    soup = BeautifulSoup(body, builder=builder, from_encoding=charset)
+    if builder.stopped or len(body) < page.size:
+        cut = f"only the first {MAX_PIECES:,} tags and pieces of text were read"
+        page.partial = f"{page.partial}; {cut}" if page.partial else cut
     base = page.final_url
     base_tag = soup.find("base", href=True)
     if isinstance(base_tag, Tag):
@@ -142,27 +235,60 @@ def _fill_from_html(page: Page, body: bytes, charset: str | None) -> None:
                 url=urljoin(base, href),
                 text=_clean(a.get_text(" ")),
                 rel=" ".join(a.get("rel") or []),
+                item=_item_text(a),
             )
         )
 
     page.forms = [_form(f, base) for f in soup.find_all("form")]
+    page.search_actions = _microdata_search_actions(soup, base)
 
     for script in soup.find_all("script", type=re.compile(r"ld\+json", re.I)):
         page.jsonld.extend(_jsonld_objects(script.string or script.get_text()))
+
+    page.microdata = microdata.items(soup)
 
     for tag in soup.find_all(_INVISIBLE):
         tag.decompose()
     body = soup.body or soup
     page.text = _clean(body.get_text(" "))
+    page.prices = visible_prices(body)
+    page.main_text = _main_text(body)
+
+
+def _main_text(body: Tag) -> str:
+    """The text of <main> (or role=main), else of the body without the site's furniture,
+    so that a related product's "Out of stock" in a sidebar is not read as this page's.
+    Called last: it removes the furniture from the parsed tree."""
+    main = body.find("main") or body.find(attrs={"role": "main"})
+    root = main if isinstance(main, Tag) else body
+    for tag in root.find_all(_FURNITURE):
+        tag.decompose()
+    return _clean(root.get_text(" "))
+
+
+def _typed(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every item with an @type, nested ones included (microdata nests offers in products)."""
+    found, stack = [], list(reversed(items))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            if "@type" in item:
+                found.append(item)
+            stack.extend(reversed([v for v in item.values() if isinstance(v, dict | list)]))
+    return found
 
 
 def _form(form: Tag, base: str) -> Form:
-    inputs = []
+    inputs, hidden = [], []
     for field_ in form.find_all("input"):
         kind = str(field_.get("type", "text")).lower()
         name = field_.get("name")
         if name and kind in ("text", "search", ""):
             inputs.append((str(name), kind))
+        elif name and kind == "hidden":
+            hidden.append((str(name), str(field_.get("value") or "")))
     role = ""
     node: Tag | None = form
     while node is not None and node.name not in ("body", "[document]"):
@@ -175,7 +301,38 @@ def _form(form: Tag, base: str) -> Form:
         method=str(form.get("method") or "get").lower(),
         inputs=inputs,
         role=role,
+        hidden=hidden,
     )
+
+
+def _item_text(link: Tag) -> str:
+    """The text of the list item, article or table row around a link: what a results page
+    shows for one result (name, model, price), read when search results are matched by text."""
+    node = link.parent
+    for _ in range(6):  # a result's link sits a few levels inside its item, never deeper
+        if not isinstance(node, Tag) or node.name in ("body", "[document]", "ul", "ol", "table"):
+            return ""
+        if node.name in ("li", "article", "tr"):
+            return _clean(node.get_text(" "))[:500]
+        node = node.parent
+    return ""
+
+
+def _microdata_search_actions(soup: BeautifulSoup, base: str) -> list[tuple[str, str]]:
+    """schema.org SearchAction written as microdata: its target and query-input name."""
+    found = []
+    for action in soup.find_all(itemtype=re.compile(r"schema\.org/SearchAction", re.I)):
+        target = action.find(attrs={"itemprop": "target"})
+        if not isinstance(target, Tag):
+            continue
+        value = target.get("content") or target.get("href") or target.get_text()
+        query_input = action.find(attrs={"itemprop": re.compile(r"query-input")})
+        name = ""
+        if isinstance(query_input, Tag):
+            name = str(query_input.get("name") or query_input.get("content") or "")
+        if value:
+            found.append((urljoin(base, str(value).strip()), name))
+    return found
 
 
 def _jsonld_objects(raw: str) -> list[dict[str, Any]]:

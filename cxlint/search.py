@@ -1,32 +1,55 @@
 """The site's own search, used as a customer uses it: query → read results → rank.
 
-Search is its own small subsystem. Queries go through the run's fetcher, so each distinct
-query is sent once per run however many products share it. Rules read the outcomes
-(`ProductSearch`); they never query themselves.
+Search is its own small subsystem (discovery lives in cxlint/discover.py). Queries go through
+the run's fetcher, so each distinct query is sent once per run however many products share
+it. Rules read the outcomes (`ProductSearch`); they never query themselves.
+
+Reading a results page, in order:
+1. a page that is itself an error (HTTP error, not a page, a "Page not found" page) is a
+   broken search, never a miss;
+2. a search that jumps straight to one page (a redirect away from the results page) has that
+   page as its only result;
+3. "no results" wording, or the very page the site shows for a nonsense query (its empty-results
+   fingerprint), means no results;
+4. otherwise the results are the page's same-site links, minus those the empty-results page
+   also has (navigation, footer, suggestions), in the order shown.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
-from urllib.parse import quote_plus, urljoin
+from urllib.parse import quote, quote_plus, urljoin
 
 from cxlint import urls
+from cxlint.checks.evidence import status_words
 from cxlint.fetch import Fetcher
-from cxlint.model import Product, SearchConfig
+from cxlint.model import Product, Response, SearchConfig
 from cxlint.page import Page, parse_page
-from cxlint.text import model_variants
+from cxlint.text import contains, contains_any_spelling, model_variants
 
 # A query no catalogue matches: its results page is the site's own "nothing found" page,
 # whose links (navigation, footer, suggestions) are therefore never results.
 EMPTY_PROBE = "zqxj cxlint empty probe"
 _NO_RESULTS = re.compile(
-    r"\b(no|0|zero)\s+(results?|matches|products?|items?)\b|nothing\s+(was\s+)?found"
+    r"\b(no|0|zero)\s+(results?|matches|products?|items?|hits)\b|nothing\s+(was\s+)?found"
     r"|did\s+not\s+match\s+any|returned\s+no\s+results|keine\s+ergebnisse|aucun\s+r[ée]sultat",
     re.I,
 )
+# Read in the title and main heading only: a results page saying this is an error page.
+_NOT_FOUND_PAGE = re.compile(
+    r"\b404\b|page\s+not\s+found|^\s*not\s+found\b"
+    r"|page\s+(could\s+not|cannot|can't|couldn't)\s+be\s+found|page\s+(does\s+not|doesn't)\s+exist"
+    r"|seite\s+nicht\s+gefunden|page\s+introuvable",
+    re.I,
+)
+_SPACE = re.compile(r"\s+")
+
+TextMatch = Callable[[str], bool]
 
 
 @dataclass
@@ -35,18 +58,20 @@ class QueryResult:
     url: str
     status: int | None
     results: list[str] = field(default_factory=list)  # result URLs, in order, normalised
-    error: str | None = (
-        None  # the search itself failed (HTTP error, unreachable, not a results page)
-    )
+    texts: list[str] = field(default_factory=list)  # each result's text, same order
+    error: str | None = None  # the search itself is broken for this query, in plain words
 
     @property
     def count(self) -> int:
         return len(self.results)
 
-    def rank(self, targets: set[str]) -> int | None:
-        """1-based position of the first result that is one of `targets` (normalised URLs)."""
+    def rank(self, targets: set[str], match: TextMatch | None = None) -> int | None:
+        """1-based position of the first result that is the product: one of `targets`
+        (normalised URLs), or, when `match` is given, a result whose text it accepts."""
         for position, result in enumerate(self.results, start=1):
             if result in targets:
+                return position
+            if match is not None and match(self.texts[position - 1]):
                 return position
         return None
 
@@ -54,18 +79,21 @@ class QueryResult:
 @dataclass
 class QueryOutcome:
     query: str
-    kind: str  # model | name | alias | variant
+    kind: str  # model | name | alias | variant | site name
     result: QueryResult
-    rank: int | None
+    rank: int | None  # anywhere in the results; rules decide what counts (top-k)
+
+    def found(self, top: int) -> bool:
+        return self.rank is not None and self.rank <= top
 
     def as_evidence(self, top: int) -> dict[str, Any]:
-        found = self.rank is not None and self.rank <= top
         return {
             "query": self.query,
             "kind": self.kind,
             "url": self.result.url,
             "results": self.result.count,
-            "rank": self.rank if found else "absent",
+            "rank": self.rank if self.rank is not None else "absent",
+            "found": self.found(top),
             **({"error": self.result.error} if self.result.error else {}),
         }
 
@@ -76,7 +104,9 @@ class ProductSearch:
 
     primary: QueryOutcome  # the model number, or the name when there is none
     others: list[QueryOutcome]  # name and aliases
-    variants: list[QueryOutcome]  # other spellings of the model number, sent only on a miss
+    # sent only on a miss, to explain it: the model number's other spellings, and the name
+    # the product page itself uses
+    variants: list[QueryOutcome]
     targets: list[str]  # the product's URLs that count as a hit
 
     def all(self) -> list[QueryOutcome]:
@@ -86,18 +116,24 @@ class ProductSearch:
 class SiteSearch:
     """Queries one site search and reads its results pages."""
 
-    def __init__(self, config: SearchConfig, fetcher: Fetcher) -> None:
+    def __init__(self, config: SearchConfig, fetcher: Fetcher, site_url: str | None = None) -> None:
         self.config = config
         self.fetcher = fetcher
-        self._chrome: set[str] | None = None  # links of the empty-results page
+        self.site_url = site_url  # relative URLs in a JSON API's answer resolve against it
+        self._chrome: set[str] = set()  # links of the empty-results page
+        self._empty_print: str | None = None  # the empty-results page's text, probe removed
+        self._empty_landing: str | None = None  # where a search that finds nothing redirects
         self.sent: set[str] = set()  # distinct queries, for the run's summary
 
     def url_for(self, query: str) -> str:
-        return self.config.template.replace("{query}", quote_plus(query))
+        template = self.config.template
+        # In a path ("/search/{query}") a space is %20; in a query string, "+".
+        encode = quote_plus if "?" in template.split("{query}")[0] else _quote_path
+        return template.replace("{query}", encode(query))
 
     async def probe(self) -> QueryResult:
-        """Search for nonsense once, before any real query: learns the empty page's links
-        (so they are never counted as results), and whether the search works at all."""
+        """Search for nonsense once, before any real query: learns the empty page's links and
+        text (so they are never counted as results), and whether the search works at all."""
         return await self._fetch(EMPTY_PROBE)
 
     async def query(self, query: str) -> QueryResult:
@@ -108,69 +144,139 @@ class SiteSearch:
         url = self.url_for(query)
         response = await self.fetcher.get(url)
         result = QueryResult(query=query, url=url, status=response.status)
-        if response.error:
-            result.error = response.error
-            return result
-        if response.status is None or response.status >= 400:
-            result.error = f"the search page answered HTTP {response.status}"
+        result.error = _broken(response)
+        if result.error:
             return result
         if self.config.kind == "json":
-            result.results = self._json_results(response.body, response.final_url, result)
+            self._read_json(response, result)
             return result
         page = parse_page(response)
-        links = _result_candidates(page)
+        result.error = _broken_page(page, query)
+        if result.error:
+            return result
+        moved = _moved_to(url, page.final_url)
+        landing = _path_of(page.final_url)
         if query == EMPTY_PROBE:
-            self._chrome = set(links)
+            if moved and landing == _path_of(urls.origin(page.final_url) + "/"):
+                result.error = "every search is sent to the home page, not to a results page"
+                return result
+            self._empty_landing = landing if moved else None  # e.g. /search/no-results
+            self._chrome = {url for url, _ in _result_candidates(page)}
+            self._empty_print = _fingerprint(page, query)
             return result  # by construction, nothing it shows is a result
+        if moved and landing == self._empty_landing:
+            return result  # sent where the site sends searches that find nothing
+        if moved:  # the site jumped straight to one page for this query
+            result.results = [urls.normalize_for_compare(page.final_url)]
+            result.texts = [page.all_text()[:500]]
+            return result
         if _NO_RESULTS.search(" ".join([page.title, *page.h1, page.text[:3000]])):
             return result
-        chrome = self._chrome or set()
-        result.results = [link for link in links if link not in chrome]
+        if self._empty_print is not None and _fingerprint(page, query) == self._empty_print:
+            return result  # word for word the page the site shows when nothing matches
+        for link, text in _result_candidates(page):
+            if link not in self._chrome:
+                result.results.append(link)
+                result.texts.append(text)
         return result
 
-    def _json_results(self, body: bytes, base: str, result: QueryResult) -> list[str]:
+    def _read_json(self, response: Response, result: QueryResult) -> None:
         import jmespath  # only JSON search endpoints need it
 
         try:
-            data = json.loads(body)
+            data = json.loads(response.body)
             items = jmespath.search(self.config.results or "@", data)
         except (ValueError, jmespath.exceptions.JMESPathError):
             result.error = "the search API did not answer with the JSON the manifest describes"
-            return []
+            return
+        if items is None:
+            items = []  # many APIs leave the list out when nothing matches
         if not isinstance(items, list):
             result.error = (
                 f"'{self.config.results}' does not point to a list in the search API's answer"
             )
-            return []
-        found = []
+            return
+        base = self.site_url or response.final_url
+        seen: set[str] = set()
         for item in items:
             value = item.get(self.config.url_field or "url") if isinstance(item, dict) else item
-            if isinstance(value, str):
-                found.append(urls.normalize_for_compare(urljoin(base, value)))
-        return _dedupe(found)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            normal = urls.normalize_for_compare(urljoin(base, value.strip()))
+            if normal not in seen:
+                seen.add(normal)
+                result.results.append(normal)
+                result.texts.append(_json_text(item))
 
 
-def _result_candidates(page: Page) -> list[str]:
-    """Same-site page links of a results page, normalised, in order, without duplicates."""
+def _quote_path(query: str) -> str:
+    return quote(query, safe="")
+
+
+def _broken(response: Response) -> str | None:
+    """Why a search response is no results page at all (network or HTTP trouble)."""
+    if response.error:
+        return response.error
+    if response.status is None or response.status >= 400:
+        return f"the search page answered {status_words(response.status)}"
+    return None
+
+
+def _broken_page(page: Page, query: str) -> str | None:
+    """Why an HTML search answer is an error page in disguise (soft-404), or not a page."""
+    if not page.is_html:
+        kind = page.headers.get("content-type", "").split(";")[0] or "no content type"
+        return f"the search answered with {kind}, not a results page"
+    for text in (page.title, *page.h1):
+        if _NOT_FOUND_PAGE.search(text.replace(query, " ")):  # "Search: 404" is no error
+            return f"the search answered with an error page ('{text[:80]}')"
+    return None
+
+
+def _path_of(url: str) -> str:
+    """Scheme, host and path, normalised: which page, whatever its parameters."""
+    return urls.normalize_for_compare(url).split("?")[0]
+
+
+def _moved_to(requested: str, final: str) -> bool:
+    """Whether a redirect took the search away from its results page (path changed)."""
+    return _path_of(requested) != _path_of(final)
+
+
+def _fingerprint(page: Page, query: str) -> str:
+    """The page's visible words without the query echoed back: equal for two queries that
+    both got the site's "nothing found" page, whatever that page's wording."""
+    text = page.all_text().casefold()
+    for echo in {query, escape(query), quote_plus(query)}:
+        text = text.replace(echo.casefold(), " ")
+    return _SPACE.sub(" ", text).strip()
+
+
+def _json_text(item: Any) -> str:
+    if isinstance(item, dict):
+        return " ".join(str(v) for v in item.values() if isinstance(v, (str, int, float)))
+    return str(item)
+
+
+def _result_candidates(page: Page) -> list[tuple[str, str]]:
+    """Same-site page links of a results page with their text, normalised, in order, once."""
     site = urls.origin(page.final_url)
-    search_path = urls.normalize_for_compare(page.final_url).split("?")[0]
-    found = []
+    search_path = _path_of(page.final_url)
+    found: dict[str, str] = {}
     for link in page.links:
         if not urls.is_http_url(link.url) or urls.origin(link.url) != site:
             continue
         normal = urls.normalize_for_compare(link.url)
-        if normal.split("?")[0] == search_path:
+        if _path_of(normal) == search_path:
             continue  # pagination, sorting and filter links of the results page itself
-        found.append(normal)
-    return _dedupe(found)
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+        if normal not in found:
+            found[normal] = link.item or link.text
+    return list(found.items())
 
 
 def product_targets(product: Product, page: Page | None) -> set[str]:
-    """The URLs a search result may link to and still be this product."""
+    """The URLs a search result may link to and still be this product: the manifest's URL,
+    where its redirects end, and the page's canonical."""
     targets = set()
     if product.url:
         targets.add(urls.normalize_for_compare(product.url))
@@ -181,25 +287,71 @@ def product_targets(product: Product, page: Page | None) -> set[str]:
     return targets
 
 
+def text_match(product: Product) -> TextMatch:
+    """A result is the product when its text carries the product's name and model number."""
+
+    def match(text: str) -> bool:
+        if not contains(text, product.name):
+            return False
+        return not product.model or contains_any_spelling(text, product.model) is not None
+
+    return match
+
+
+def _spelling_of(query: str, model: str) -> bool:
+    squash = re.compile(r"[\s\-_./]+")
+    return squash.sub("", query).casefold() == squash.sub("", model).casefold()
+
+
 async def search_product(
-    search: SiteSearch, product: Product, page: Page | None, top: int
+    search: SiteSearch,
+    product: Product,
+    page: Page | None,
+    top: int,
+    match_text: bool = False,
 ) -> ProductSearch:
-    """Query by model number, name and aliases; on a miss, also the model's other spellings."""
+    """Query like a customer: the model number, the name and each alias as the campaign prints
+    them; when the model number (or an alias spelling it) misses, also its other spellings
+    (case, with and without a hyphen or space), to explain the miss."""
     targets = product_targets(product, page)
+    match = text_match(product) if match_text else None
 
     async def outcome(query: str, kind: str) -> QueryOutcome:
         result = await search.query(query)
-        return QueryOutcome(query, kind, result, result.rank(targets))
+        return QueryOutcome(query, kind, result, result.rank(targets, match))
 
     primary_query = product.model or product.name
     primary = await outcome(primary_query, "model" if product.model else "name")
+    sent = {primary_query}
     others = []
     for query, kind in [(product.name, "name")] + [(a, "alias") for a in product.aliases]:
-        if query and query != primary_query and query not in [o.query for o in others]:
+        if query and query not in sent:
+            sent.add(query)
             others.append(await outcome(query, kind))
     variants = []
-    missed = primary.rank is None or primary.rank > top
-    if product.model and missed and primary.result.error is None:
-        for variant in model_variants(product.model)[1:]:
-            variants.append(await outcome(variant, "variant"))
+    model = product.model
+    spelled = [o for o in (primary, *others) if model and _spelling_of(o.query, model)]
+    missed = any(not o.found(top) and o.result.error is None for o in spelled)
+    if model and missed:
+        for variant in model_variants(model):
+            if variant not in sent:
+                sent.add(variant)
+                variants.append(await outcome(variant, "variant"))
+    missed = missed or (not primary.found(top) and primary.result.error is None)
+    own_name = site_name(page)
+    if missed and own_name and own_name.casefold() not in {q.casefold() for q in sent}:
+        # The name the site itself gives the product: whether it finds it explains the miss
+        # ("found only by the site's name 'MOTORAZR Camera Phone', not by V710").
+        variants.append(await outcome(own_name, "site name"))
     return ProductSearch(primary, others, variants, sorted(targets))
+
+
+def site_name(page: Page | None) -> str | None:
+    """The name the product page gives the product: its structured data, else its heading."""
+    if page is None:
+        return None
+    for item in page.products:
+        name = item.get("name")
+        if isinstance(name, str) and name.strip():
+            return " ".join(name.split())[:120]
+    return page.h1[0][:120] if page.h1 else None

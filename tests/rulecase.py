@@ -3,6 +3,7 @@ a manifest fragment, and the findings expected (or none)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,8 @@ def serve(server: HTTPServer, site: dict[str, Any]) -> None:
         body = spec.get("body")
         if body is None:
             body = render_page(spec.get("page", {}))
+        if spec.get("gzip"):  # a .xml.gz file: served compressed, not Content-Encoding
+            body = gzip.compress(body.encode())
         headers = dict(spec.get("headers", {}))
         content_type = spec.get("content_type", "text/html; charset=utf-8")
         response = WResponse(
@@ -67,8 +70,12 @@ def serve(server: HTTPServer, site: dict[str, Any]) -> None:
 
 
 def run_case(server: HTTPServer, case: dict[str, Any], tmp_path: Path) -> RunResult:
-    serve(server, case.get("site", {}))
     base = server.url_for("/").rstrip("/")
+    # {base} (the server's URL) may appear anywhere: pages, sitemaps, creatives, expectations
+    case.update(json.loads(json.dumps(case).replace("{base}", base)))
+    serve(server, case.get("site", {}))
+    for name, text in (case.get("files") or {}).items():  # creatives, beside the manifest
+        (tmp_path / name).write_text(text)
     fragment = json.loads(json.dumps(case.get("manifest", {})).replace("{base}", base))
     manifest: dict[str, Any] = {
         "version": 1,

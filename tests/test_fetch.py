@@ -519,8 +519,10 @@ def test_rate_limit_spaces_requests_per_host(httpserver: HTTPServer) -> None:
 
     assert len(times) == 6
     assert times[-1] - times[0] >= 0.45  # 5 gaps of 0.1 s
+    # Each gap is measured where the request arrives, after scheduling jitter on a shared
+    # machine; half the interval still tells spaced requests from a burst (gaps near 0).
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= 0.08
+    assert min(gaps) >= 0.05
 
 
 def test_concurrency_limits_per_host_and_globally() -> None:

@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from cxlint.demo import CREATIVES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,4 +23,5 @@ def test_wheel_ships_rules_schema_and_demo(tmp_path: Path) -> None:
     assert rules and rules <= names, sorted(rules - names)
     assert "cxlint/schema/manifest.schema.json" in names
     assert "cxlint/demo/campaign.yaml" in names
+    assert {f"cxlint/demo/{name}" for name in CREATIVES} <= names  # its e-mail, print URLs
     assert not [n for n in names if n.startswith("tests/")]

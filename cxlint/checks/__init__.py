@@ -41,6 +41,15 @@ def rule(name: str, *, needs_page: bool = True) -> Callable[[CheckFn], CheckFn]:
 
 def registry() -> dict[str, CheckSpec]:
     """Every implemented rule by name (importing the modules registers them)."""
-    from cxlint.checks import landing, product, site  # noqa: F401
+    from cxlint.checks import (  # noqa: F401
+        creative,
+        landing,
+        metadata,
+        product,
+        product_page,
+        site,
+        tracking,
+        transport,
+    )
 
     return dict(_REGISTRY)

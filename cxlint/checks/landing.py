@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
+
+import phonenumbers
 
 from cxlint import urls
 from cxlint.checks import Skip, rule
-from cxlint.checks.context import LandingContext
+from cxlint.checks.context import LandingContext, NotFoundProbe
 from cxlint.checks.evidence import chain, status_words
 from cxlint.model import Issue, Product, Response
-from cxlint.page import Page
-from cxlint.text import contains, contains_any_spelling
+from cxlint.page import Page, jsonld_of_type
+from cxlint.text import contains, contains_any_spelling, norm
 
 
 def unreachable(response: Response, what: str) -> Issue | None:
@@ -48,6 +53,10 @@ def _shows_product(page: Page, product: Product) -> bool:
     return False
 
 
+# schema.org types a category, collection or results page declares about itself.
+_LISTING_TYPES = ("CollectionPage", "ItemList", "SearchResultsPage", "OfferCatalog")
+
+
 def _generic_kind(page: Page, home: Page | None, listing_links: int) -> str | None:
     """'the home page', 'a listing page' or None, for a page a redirect ended on."""
     final = urls.normalize_for_compare(page.final_url)
@@ -58,6 +67,8 @@ def _generic_kind(page: Page, home: Page | None, listing_links: int) -> str | No
     if home is not None and home.text and _similar(page.text, home.text) >= 0.9:
         return "a page that is a copy of the home page"
     if not page.products:
+        if any(jsonld_of_type(page, kind) for kind in _LISTING_TYPES):
+            return "a listing page"
         site = urls.origin(page.final_url)
         deep = {
             urls.normalize_for_compare(link.url)
@@ -111,57 +122,6 @@ def _shows_product_as_main(page: Page, product: Product) -> bool:
     return any(contains(str(d.get("name", "")), product.name) for d in page.products)
 
 
-@rule("tracking-dropped", needs_page=False)
-def tracking_dropped(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
-    watched = set(options["parameters"])
-    original = [
-        (k, v)
-        for k, v in urls.query_params(ctx.landing.url)
-        if k in watched or k.startswith("utm_")
-    ]
-    if not original:
-        raise Skip("the campaign URL carries no tracking parameters")
-    if not ctx.response.redirected:
-        return
-    hops = ctx.response.chain
-    lost: dict[str, dict[str, Any]] = {}
-    for index in range(1, len(hops)):
-        here = dict(urls.query_params(hops[index].url))
-        for key, value in original:
-            if key in lost:
-                continue
-            if key not in here:
-                in_fragment = key in dict(urls.fragment_params(hops[index].url))
-                lost[key] = {
-                    "parameter": key,
-                    "hop": index,
-                    "from": hops[index - 1].url,
-                    "to": hops[index].url,
-                    "what": "moved after '#', where analytics cannot read it"
-                    if in_fragment
-                    else "dropped",
-                }
-            elif here[key] != value:
-                lost[key] = {
-                    "parameter": key,
-                    "hop": index,
-                    "from": hops[index - 1].url,
-                    "to": hops[index].url,
-                    "what": f"changed from {value!r} to {here[key]!r}",
-                }
-    if not lost:
-        return
-    names = ", ".join(lost)
-    first = min(lost.values(), key=lambda item: item["hop"])
-    yield Issue(
-        f"A redirect loses the campaign's tracking parameter{'s' if len(lost) > 1 else ''} "
-        f"{names}, so its visits will be credited to someone else.",
-        {"chain": chain(ctx.response), "lost": list(lost.values())},
-        fix=f"Make the redirect at {urls.path_of(first['from'])} keep the query string "
-        "(or add the parameters to its target).",
-    )
-
-
 @rule("product-not-on-page")
 def product_not_on_page(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
     if not ctx.products:
@@ -179,3 +139,207 @@ def product_not_on_page(ctx: LandingContext, options: dict[str, Any]) -> Iterato
             fix=f"Show {product.name} on this page by the name and model number the campaign uses, "
             "or point the link at a page that does.",
         )
+
+
+# --- wrong-product-on-page ---------------------------------------------------------------
+
+
+def _names(text: str, product: Product) -> bool:
+    """Whether `text` names the product: its name, an alias, or its model number."""
+    if any(contains(text, term) for term in (product.name, *product.aliases)):
+        return True
+    return bool(product.model and contains_any_spelling(text, product.model))
+
+
+def _data_text(data: dict[str, Any]) -> str:
+    keys = ("name", "sku", "mpn", "model", "gtin", "gtin8", "gtin12", "gtin13", "gtin14")
+    return " ".join(str(data[k]) for k in keys if isinstance(data.get(k), str | int))
+
+
+@rule("wrong-product-on-page")
+def wrong_product_on_page(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+    if not ctx.products:
+        raise Skip("the landing page promises no product")
+    page = ctx.page
+    assert page is not None
+    # What the page says it is about, strongest first: product data, then headings, title.
+    signals = [("its product data", _data_text(d), str(d.get("name") or "")) for d in page.products]
+    signals += [("its heading", h, h) for h in page.h1]
+    signals += [("its title", page.title, page.title)] if page.title else []
+    if any(_names(text, p) for _, text, _ in signals for p in ctx.products):
+        return  # the page is (also) about what the campaign promises
+    others = [p for p in ctx.campaign.products if p not in ctx.products]
+    for where, text, shown in signals:
+        other = next((p for p in others if _names(text, p)), None)
+        is_data = where == "its product data"
+        if other is None and not (is_data and shown):
+            continue  # a heading that names no product is no verdict; product data is
+        what = other.name if other else f'"{shown}"'
+        promised = " and ".join(p.name for p in ctx.products)
+        target = next((p.url for p in ctx.products if p.url), None)
+        yield Issue(
+            f"The landing page is about {what}"
+            + ("" if other else ", another product entirely")
+            + f", not {promised} which the campaign promises.",
+            {
+                "page": page.final_url,
+                "shows": shown,
+                "read_from": where.removeprefix("its "),
+                "promised": [p.name for p in ctx.products],
+                "title": page.title,
+                "h1": page.h1,
+            },
+            fix=f"Point the link at the page of {promised}"
+            + (f" ({target})" if target else "")
+            + ", or change this page to show it.",
+        )
+        return
+
+
+# --- soft-404 ------------------------------------------------------------------------------
+
+# "Not found" and "under construction" wording, read in a page's title and headings only:
+# a review saying the button was "not found" in the body must not make a product page an error.
+_NOT_FOUND_WORDING = re.compile(
+    r"\bnot\s+found\b|\b(?:error|http)\s*404\b|^\s*404\b"
+    r"|\b(?:page|product|item|article)\s+(?:does\s*n[o']t|doesn’t|did\s+not)\s+exist"
+    r"|\bno\s+longer\s+exists?\b"
+    r"|\b(?:can\s?not|can[’']t|could\s+not|couldn[’']t)\s+(?:be\s+found|find)\b"
+    r"|\bunder\s+construction\b"
+    r"|\bnicht\s+gefunden\b|\bintrouvable\b|\bno\s+encontrad[ao]\b|\bnon\s+trovat[ao]\b"
+    r"|\bniet\s+gevonden\b",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str, drop: str) -> list[str]:
+    return norm(text.replace(drop, " ")).split()[:3000]  # bounds the comparison's cost
+
+
+def _fingerprint_match(page: Page, probe: NotFoundProbe, threshold: float) -> str | None:
+    """How the page matches the site's answer to a made-up address, or None."""
+    fp = probe.page
+    if fp is None or not probe.response.ok:
+        return None  # an honest 404 (or no answer): nothing to compare with
+    if urls.path_of(fp.final_url).strip("/") == "":
+        return None  # unknown addresses go to the home page: redirect-to-generic's business
+    final = urls.normalize_for_compare(page.final_url)
+    if final == urls.normalize_for_compare(fp.final_url):
+        return "it is the very page the site shows for any address that does not exist"
+    token = urls.path_of(probe.url).rsplit("/", 1)[-1]
+    same_title = bool(page.title) and norm(page.title) == norm(fp.title.replace(token, " "))
+    same_h1 = bool(page.h1) and [norm(h) for h in page.h1] == [
+        norm(h.replace(token, " ")) for h in fp.h1
+    ]
+    if not (same_title or same_h1):
+        return None  # a template-heavy site makes texts look alike; the headings tell
+    ratio = difflib.SequenceMatcher(
+        None, _words(page.text, token), _words(fp.text, token), autojunk=False
+    ).ratio()
+    if ratio >= threshold:
+        return f"it is {ratio:.0%} the same as the site's page for an address that does not exist"
+    return None
+
+
+@rule("soft-404")
+def soft_404(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+    page = ctx.page
+    assert page is not None
+    if not ctx.response.ok:
+        return  # a 3xx or other non-2xx final answer is not a page pretending to be one
+    if urls.path_of(page.final_url).strip("/") == "":
+        return  # a site root is never a not-found page (redirect-to-generic judges it)
+    evidence: dict[str, Any] = {
+        "status": ctx.response.status,
+        "page": page.final_url,
+        "title": page.title,
+        "h1": page.h1,
+    }
+    reason = None
+    for text in (page.title, *page.h1):
+        if _NOT_FOUND_WORDING.search(text):
+            reason = f'its {"title" if text == page.title else "heading"} says "{text[:120]}"'
+            break
+    if reason is None and ctx.not_found is not None:
+        reason = _fingerprint_match(page, ctx.not_found, options["similarity"])
+    if reason is None:
+        return
+    if ctx.not_found is not None:
+        probe = ctx.not_found
+        answer = probe.response.error or status_words(probe.response.status)
+        title = f', titled "{probe.page.title}"' if probe.page and probe.page.title else ""
+        evidence["made_up_address"] = f"{probe.url} → {answer}{title}"
+    if ctx.response.redirected:
+        evidence["chain"] = chain(ctx.response)
+    yield Issue(
+        f"The campaign link answers {status_words(ctx.response.status)} but shows a "
+        f"“page not found” or unfinished page: {reason}.",
+        evidence,
+    )
+
+
+# --- phone-missing -------------------------------------------------------------------------
+
+_GOOD_MATCH = (phonenumbers.MatchType.EXACT_MATCH, phonenumbers.MatchType.NSN_MATCH)
+
+
+def _parse_phone(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, region or None)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+def _shown(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@rule("phone-missing")
+def phone_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+    written = ctx.campaign.site.phone
+    if not written:
+        raise Skip("the manifest gives no phone number (site.phone)")
+    wanted = _parse_phone(written, "") or _parse_phone(written, options["region"])
+    if wanted is None:
+        raise Skip(f"the manifest's phone number '{written}' cannot be read as a phone number")
+    page = ctx.page
+    assert page is not None
+    # National forms on the page ("(800) 555-0100") are read in the number's own country.
+    region = phonenumbers.region_code_for_number(wanted)
+    if not region or region == "001":
+        region = options["region"]
+    seen: list[str] = []
+    tel_links = [
+        unquote(link.url[4:]).split(";")[0] for link in page.links if link.url.startswith("tel:")
+    ]
+    for raw in tel_links:
+        number = _parse_phone(raw, region)
+        if number is not None:
+            if phonenumbers.is_number_match(number, wanted) in _GOOD_MATCH:
+                return
+            seen.append(_shown(number))
+    matcher = phonenumbers.PhoneNumberMatcher(
+        page.all_text(), region, leniency=phonenumbers.Leniency.POSSIBLE
+    )
+    for match in matcher:
+        if phonenumbers.is_number_match(match.number, wanted) in _GOOD_MATCH:
+            return
+        if phonenumbers.is_valid_number(match.number):
+            seen.append(_shown(match.number))
+    others = list(dict.fromkeys(seen))
+    message = f"The landing page does not show the campaign's phone number {written}"
+    message += f"; it shows {', '.join(others)} instead." if others else "."
+    yield Issue(
+        message,
+        {
+            "looked_for": _shown(wanted),
+            "national_form": phonenumbers.format_number(
+                wanted, phonenumbers.PhoneNumberFormat.NATIONAL
+            ),
+            "numbers_on_page": others,
+            "page": page.final_url,
+        },
+        fix=f"Show {written} on the landing page, as text and as a tel: link "
+        "so that phone visitors can tap it.",
+    )

@@ -48,16 +48,19 @@ def model_not_on_product_page(ctx: ProductContext, options: dict[str, Any]) -> I
 
 
 def _found(outcome: QueryOutcome, top: int) -> bool:
-    return outcome.rank is not None and outcome.rank <= top
+    return outcome.found(top)
 
 
 def _search_evidence(ctx: ProductContext, search: ProductSearch, top: int) -> dict[str, Any]:
     shows = _page_shows_model(ctx)
     return {
         "queries": [o.as_evidence(top) for o in search.all()],
+        "variants_that_find": [
+            o.query for o in search.variants if o.kind == "variant" and o.found(top)
+        ],
+        "page_shows_model": shows is not None if ctx.product.model else None,
         "product_urls": search.targets,
         "top": top,
-        "page_shows_model": shows is not None if ctx.product.model else None,
     }
 
 
@@ -67,44 +70,71 @@ def _require_search(ctx: ProductContext) -> ProductSearch:
     return ctx.search
 
 
+def _what_customers_see(outcome: QueryOutcome, top: int) -> str:
+    """How a query that misses the product looks to the customer who typed it."""
+    result = outcome.result
+    if result.error:
+        return "the search fails"
+    if result.count == 0:
+        return "find nothing"
+    if outcome.rank is None:
+        n = result.count
+        return f"find {n} other result{'s' if n != 1 else ''}, not this product"
+    return f"find it only at position {outcome.rank}, below the first {top}"
+
+
+def _finder(outcome: QueryOutcome) -> str:
+    """A query as the message names it: its name 'X', typing 'v710', ..."""
+    if outcome.kind == "variant":
+        return f"typing '{outcome.query}'"
+    if outcome.kind == "site name":
+        return f"the name the site gives it, '{outcome.query}'"
+    return f"its {outcome.kind} '{outcome.query}'"
+
+
+def _quoted(items: list[str]) -> str:
+    quoted = [f'"{item}"' for item in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 @rule("search-misses-product", needs_page=False)
 def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
     search = _require_search(ctx)
     top = options["top"]
     primary = search.primary
-    if _found(primary, top):
+    if primary.found(top):
         return
     evidence = _search_evidence(ctx, search, top)
     if primary.result.error:
+        # A broken results page says nothing about the product: it is no miss.
         yield Issue(
-            f'The site\'s search fails when customers search for "{primary.query}": '
-            f"{primary.result.error}.",
+            f'The site\'s search is broken: searching for "{primary.query}" gives no results '
+            f"page ({primary.result.error}).",
             evidence,
             fix="Repair the site search (it fails for this query), then run cxlint again.",
             url=primary.result.url,
         )
         return
-    if primary.rank is None:
-        seen = "find nothing" if primary.result.count == 0 else "do not find it among the results"
-    else:
-        seen = f"find it only at position {primary.rank}, below the first {top}"
-    finders = [o for o in search.others if _found(o, top)]
-    variants = [o.query for o in search.variants if _found(o, top)]
-    message = f'Customers who search the site for "{primary.query}" {seen}'
+    message = f'Customers who search the site for "{primary.query}" '
+    message += _what_customers_see(primary, top)
+    finders = [o for o in search.others + search.variants if o.found(top)]
+    printed_misses = [o for o in search.others if not o.found(top)]
     if finders:
-        message += "; the product is found only by " + ", ".join(
-            f"its {o.kind} '{o.query}'" for o in finders
-        )
-    elif variants:
-        message += "; it is found only when typed as " + ", ".join(f"'{v}'" for v in variants)
+        message += "; the product is found only by " + " and ".join(map(_finder, finders))
+        if printed_misses:
+            message += ", not by " + " or ".join(map(_finder, printed_misses))
+    elif search.others:
+        message += "; nothing else the campaign prints finds it either ("
+        message += ", ".join(map(_finder, search.others)) + ")"
     message += "."
-    fix = f"Add {primary.query} to the product's title, or add it to the site search as a synonym."
+    what = primary.query
     if primary.kind == "model" and evidence["page_shows_model"] is False:
         fix = (
-            f"The product page never shows {primary.query}: add it to the product title, "
-            "or add it to the site search as a synonym."
+            f"The product page never shows {what}: add {what} to the product title, "
+            "or add it to the site search as a synonym of the product."
         )
-    evidence["variants_that_find"] = variants
+    else:
+        fix = f"Add {what} to the product title, or add it to the site search as a synonym."
     yield Issue(message, evidence, fix=fix, url=primary.result.url)
 
 
@@ -112,17 +142,20 @@ def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Itera
 def search_partial_match(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
     search = _require_search(ctx)
     top = options["top"]
-    if not _found(search.primary, top):
+    if not search.primary.found(top):
         raise Skip(f'search for "{search.primary.query}" already misses (search-misses-product)')
-    missing = [o for o in search.others if not _found(o, top)]
+    missing = [o for o in search.others if not o.found(top)]
     if not missing:
         return
-    names = ", ".join(f'its {o.kind} "{o.query}"' for o in missing)
+    misses = "; ".join(
+        f'those who type its {o.kind} "{o.query}" {_what_customers_see(o, top)}' for o in missing
+    )
     yield Issue(
-        f'Searching the site for "{search.primary.query}" finds the product, '
-        f"but searching for {names} does not.",
+        f'Customers who search the site for "{search.primary.query}" find the product, '
+        f"but {misses}.",
         _search_evidence(ctx, search, top),
-        fix="Add "
-        + ", ".join(f'"{o.query}"' for o in missing)
-        + " to the site search as synonyms of the product (or to its title or keywords).",
+        fix=f"Add {_quoted([o.query for o in missing])} to the site search as "
+        + ("a synonym" if len(missing) == 1 else "synonyms")
+        + " of the product (or to its title or keywords).",
+        url=missing[0].result.url,
     )

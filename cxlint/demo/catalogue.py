@@ -47,6 +47,8 @@ class Product:
     featured: bool = False  # listed on the home page
     noindex: bool = False  # <meta name="robots" content="noindex">
     canonical: str | None = None  # path the page canonicalises to; None: itself
+    offer_price: Decimal | None = None  # the price in its JSON-LD when it differs from `price`
+    in_sitemap: bool = True  # listed in /sitemap.xml
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class LandingPage:
     show_phone: bool = True  # False: the page and its footer omit the call-centre number
     noindex: bool = False
     canonical: str | None = None  # path; None: itself without its query string
+    social_tags: bool = True  # False: no og:* / twitter:* tags in the head
+    signup_action: str | None = None  # a newsletter form posting to this address
+    inline_photo_kb: int = 0  # a hero photo of about this size inlined as a data: URI
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,7 @@ PRODUCTS: tuple[Product, ...] = (
         category="phones",
         description="Candybar phone with a built-in camera and colour screen.",
     ),
+    # PLANTED (product-page-noindex): a "noindex" left over from staging hides the page.
     Product(
         id="mpx220",
         slug="motorola-mpx220-smartphone",
@@ -219,7 +225,9 @@ PRODUCTS: tuple[Product, ...] = (
         description="Flip smartphone with e-mail, a camera and a memory card slot.",
         keywords=("smartphone", "email"),
         featured=True,
+        noindex=True,
     ),
+    # PLANTED (not-in-sitemap): published, but missing from /sitemap.xml.
     Product(
         id="a630",
         slug="motorola-a630-keyboard-phone",
@@ -230,6 +238,7 @@ PRODUCTS: tuple[Product, ...] = (
         category="phones",
         description="Fold-out QWERTY keyboard for messages and e-mail on the go.",
         keywords=("qwerty", "keyboard"),
+        in_sitemap=False,
     ),
     Product(
         id="e398",
@@ -253,6 +262,7 @@ PRODUCTS: tuple[Product, ...] = (
         description="Flip phone with a camera and two colour screens.",
         availability="OutOfStock",
     ),
+    # PLANTED (product-unavailable): discontinued; its page says "No longer available".
     Product(
         id="v600",
         slug="motorola-v600",
@@ -276,6 +286,8 @@ PRODUCTS: tuple[Product, ...] = (
         keywords=("h500 headset", "bluetooth headset", "wireless earpiece"),
         featured=True,
     ),
+    # PLANTED (price-mismatch): the page shows $99.99, but its product data still carries
+    # the old price, 109.99, which shopping ads read.
     Product(
         id="hs850",
         slug="motorola-hs850-bluetooth-headset",
@@ -287,6 +299,7 @@ PRODUCTS: tuple[Product, ...] = (
         description="Flip-open boom Bluetooth headset that answers when you open it.",
         keywords=("bluetooth headset",),
         featured=True,
+        offer_price=D("109.99"),
     ),
     Product(
         id="hs820",
@@ -386,6 +399,9 @@ PRODUCTS: tuple[Product, ...] = (
         description="Lithium-ion replacement battery.",
         keywords=("battery",),
     ),
+    # PLANTED (search-partial-match): the search knows the holster by its model number as
+    # printed, HLD-E815, but not by the hyphenless spelling HLDE815 that customers also type.
+    # Everything else about it is healthy (page shows the model, price, stock, mpn).
     Product(
         id="hld-e815",
         slug="leather-holster-for-e815",
@@ -395,7 +411,7 @@ PRODUCTS: tuple[Product, ...] = (
         price=D("24.99"),
         category="cases",
         description="Hand-stitched leather holster with a swivel belt clip.",
-        keywords=("holster",),
+        keywords=("holster", "hld-e815"),
     ),
     Product(
         id="skn-blk",
@@ -507,6 +523,86 @@ LANDING_PAGES: tuple[LandingPage, ...] = (
         intro="The H500 folds small enough for a pocket and lasts all day.",
         products=("h500",),
     ),
+    # PLANTED (soft-404): the campaign page is still the CMS placeholder; it answers 200 OK.
+    LandingPage(
+        slug="autumn-preview",
+        title="Autumn preview",
+        headline="This page is under construction",
+        intro="Check back soon.",
+        products=(),
+    ),
+    # Healthy page behind a PLANTED redirect chain: /go/tablet goes through 4 redirects.
+    LandingPage(
+        slug="moto-tab",
+        title="Moto Tab 10",
+        headline="The big screen, made light",
+        intro="The Moto Tab 10: ten inches for reading, video and the web.",
+        products=("mt10",),
+    ),
+    # Healthy page; the PLANTED fault is its link in the campaign: utm_medium=Email where
+    # every other e-mail link says email (tracking-missing).
+    LandingPage(
+        slug="razr-v3",
+        title="Motorola RAZR V3",
+        headline="The original RAZR",
+        intro="Still the thinnest flip phone we sell.",
+        products=("v3",),
+    ),
+    # PLANTED (wrong-product-on-page): the campaign promises the H500 headset, but this page
+    # was copied from the E815 page; only its intro mentions the H500.
+    LandingPage(
+        slug="h500-gift",
+        title="Motorola E815: camera, music and Bluetooth",
+        headline="Meet the Motorola E815",
+        intro="Gift idea: pair it with the H500 headset.",
+        products=("e815",),
+    ),
+    # PLANTED (phone-missing): the page and its footer omit the call-centre number.
+    LandingPage(
+        slug="v551",
+        title="Motorola V551",
+        headline="Flip, snap, share",
+        intro="A flip phone with a camera and Bluetooth.",
+        products=("v551",),
+        show_phone=False,
+    ),
+    # PLANTED (canonical-mismatch): a template bug makes the page name the home page as its
+    # canonical address.
+    LandingPage(
+        slug="e398-music",
+        title="Motorola E398 Music Phone",
+        headline="Turn it up",
+        intro="Stereo speakers and lights that move with your music.",
+        products=("e398",),
+        canonical="/",
+    ),
+    # PLANTED (insecure-url): the newsletter sign-up form posts e-mail addresses over http.
+    LandingPage(
+        slug="newsletter",
+        title="Moto Direct newsletter",
+        headline="Be the first to know",
+        intro="New phones and offers, once a month.",
+        products=("c650",),
+        signup_action="http://newsletter.example.com/subscribe",
+    ),
+    # PLANTED (slow-page): the page builder inlined a 1.2 MB hero photo into the HTML.
+    LandingPage(
+        slug="tablet-gallery",
+        title="Moto Tab gallery",
+        headline="See it in colour",
+        intro="The Moto Tab 8, in pictures.",
+        products=("mt8",),
+        inline_photo_kb=1200,
+    ),
+    # PLANTED (social-preview-missing): the page of a social post has no og:/twitter: tags.
+    LandingPage(
+        slug="kids-tablet",
+        title="Moto Tab Kids 7",
+        headline="Drop-proof fun",
+        intro="A seven-inch tablet in a bumper made for small hands.",
+        products=("mt7k",),
+        social_tags=False,
+    ),
 )
 
 REDIRECTS: dict[str, Redirect] = {
@@ -519,6 +615,11 @@ REDIRECTS: dict[str, Redirect] = {
     "/go/h500": Redirect(301, "/lp/h500", keep_query=True),
     # Healthy: an old product URL that still works.
     "/phones/e815": Redirect(301, "/products/motorola-e815", keep_query=True),
+    # PLANTED (redirect-chain): a vanity link re-pointed over the years, 4 redirects deep.
+    "/go/tablet": Redirect(301, "/go/tablet-2026", keep_query=True),
+    "/go/tablet-2026": Redirect(302, "/promo/tablet", keep_query=True),
+    "/promo/tablet": Redirect(301, "/promo/tablet-sale", keep_query=True),
+    "/promo/tablet-sale": Redirect(301, "/lp/moto-tab", keep_query=True),
 }
 
 DEFAULT_CATALOGUE = Catalogue(

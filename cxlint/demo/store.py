@@ -19,8 +19,10 @@ URL map
 
 from __future__ import annotations
 
+import base64
 import html
 import json
+import random
 import re
 import struct
 import threading
@@ -101,6 +103,7 @@ def _page(
     noindex: bool = False,
     extra_head: str = "",
     show_phone: bool = True,
+    social_tags: bool = True,
 ) -> str:
     """One HTML5 page with the shared header (nav, search form) and footer."""
     cat = ctx.catalogue
@@ -119,17 +122,18 @@ def _page(
         f'<link rel="canonical" href="{_e(ctx.absolute(canonical or path))}">',
         '<link rel="search" type="application/opensearchdescription+xml" '
         f'title="{_e(STORE_NAME)}" href="/opensearch.xml">',
-        f'<meta property="og:title" content="{_e(title)}">',
-        f'<meta property="og:type" content="{og_type}">',
-        f'<meta property="og:url" content="{_e(ctx.absolute(path))}">',
-        f'<meta property="og:image" content="{_e(ctx.absolute(image))}">',
     ]
-    if description:
-        head.append(f'<meta property="og:description" content="{_e(description)}">')
-    head += [
-        '<meta name="twitter:card" content="summary_large_image">',
-        f"<style>{_CSS}</style>",
-    ]
+    if social_tags:
+        head += [
+            f'<meta property="og:title" content="{_e(title)}">',
+            f'<meta property="og:type" content="{og_type}">',
+            f'<meta property="og:url" content="{_e(ctx.absolute(path))}">',
+            f'<meta property="og:image" content="{_e(ctx.absolute(image))}">',
+        ]
+        if description:
+            head.append(f'<meta property="og:description" content="{_e(description)}">')
+        head.append('<meta name="twitter:card" content="summary_large_image">')
+    head.append(f"<style>{_CSS}</style>")
     if extra_head:
         head.append(extra_head)
     phone = f"<p>Questions? Call us: {_phone_link()}</p>" if show_phone else ""
@@ -274,7 +278,7 @@ def _product(ctx: _Context, slug: str) -> Reply:
         "offers": {
             "@type": "Offer",
             "url": ctx.absolute(path),
-            "price": f"{p.price:.2f}",
+            "price": f"{p.offer_price if p.offer_price is not None else p.price:.2f}",
             "priceCurrency": "USD",
             "availability": f"https://schema.org/{p.availability}",
         },
@@ -336,9 +340,19 @@ def _landing(ctx: _Context, slug: str) -> Reply:
 </section>"""
         )
     call = f'<p class="call">Order by phone: {_phone_link()}</p>' if lp.show_phone else ""
+    if lp.signup_action:
+        call += (
+            f'<form class="signup" action="{_e(lp.signup_action)}" method="post">'
+            '<label for="signup-email">Your e-mail</label>'
+            '<input type="email" id="signup-email" name="email">'
+            '<button type="submit">Sign up</button></form>'
+        )
     first = ctx.catalogue.product(lp.products[0]) if lp.products else None
     image = f"/images/{first.slug}.png" if first else "/images/og-default.png"
-    body = f"<h1>{_e(lp.headline)}</h1>\n<p>{_e(lp.intro)}</p>\n" + "\n".join(sections) + call
+    hero = ""
+    if lp.inline_photo_kb:
+        hero = f'<img src="{_inline_photo(lp.inline_photo_kb)}" alt="{_e(lp.title)}">\n'
+    body = f"<h1>{_e(lp.headline)}</h1>\n{hero}<p>{_e(lp.intro)}</p>\n" + "\n".join(sections) + call
     page = _page(
         ctx,
         title=lp.title,
@@ -349,6 +363,7 @@ def _landing(ctx: _Context, slug: str) -> Reply:
         canonical=lp.canonical,
         noindex=lp.noindex,
         show_phone=lp.show_phone,
+        social_tags=lp.social_tags,
     )
     return _html(200, page)
 
@@ -416,7 +431,8 @@ def _robots(ctx: _Context) -> Reply:
 def _sitemap(ctx: _Context) -> Reply:
     cat = ctx.catalogue
     paths = ["/"] + [f"/category/{c.slug}" for c in cat.categories]
-    paths += [f"/products/{p.slug}" for p in cat.products]
+    paths += [f"/products/{p.slug}" for p in cat.products if p.in_sitemap]
+    paths += [f"/lp/{lp.slug}" for lp in cat.landing_pages if not lp.noindex]
     urls = "".join(f"  <url><loc>{_e(ctx.absolute(path))}</loc></url>\n" for path in paths)
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -443,6 +459,25 @@ def _png(rgb: tuple[int, int, int], width: int = 600, height: int = 315) -> byte
         + chunk(b"IDAT", zlib.compress(row * height, 9))
         + chunk(b"IEND", b"")
     )
+
+
+@lru_cache(maxsize=4)
+def _inline_photo(kb: int) -> str:
+    """A photo-like PNG of about `kb` kilobytes as a data: URI, as page builders inline them.
+    Noise does not compress, so the HTML really weighs that much; seeded, so it never changes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    width, noise = 400, random.Random(kb)
+    height = max(1, kb * 1000 // (width * 3))
+    rows = b"".join(b"\x00" + noise.randbytes(width * 3) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1))
+    png += chunk(b"IEND", b"")
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 _CATEGORY_COLOURS = {

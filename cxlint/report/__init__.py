@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from cxlint.model import RunResult
+from cxlint.model import SEVERITIES, RunResult, SubjectResult
 
 Reporter = Callable[..., bytes]
 
@@ -18,6 +18,19 @@ Reporter = Callable[..., bytes]
 FORMATS: dict[str, str] = {
     "text": "text",
     "json": "json_report",
+    "junit": "junit",
+    "sarif": "sarif",
+    "markdown": "markdown",
+    "html": "html",
+}
+# the file name extension each format is usually saved with (cxlint demo, examples)
+EXTENSIONS: dict[str, str] = {
+    "text": "txt",
+    "json": "json",
+    "junit": "xml",
+    "sarif": "sarif",
+    "markdown": "md",
+    "html": "html",
 }
 
 
@@ -52,7 +65,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         verdict = f"Ready with {warnings} warning{'s' if warnings != 1 else ''}"
     else:
         verdict = "Ready: every check passed"
-    return {
+    counts = {
         "verdict": verdict,
         "errors": errors,
         "warnings": by_severity.get("warning", 0),
@@ -71,3 +84,35 @@ def summary(result: RunResult) -> dict[str, Any]:
         "checks_skipped": checks.get("skipped", 0),
         "seconds": result.stats.get("seconds"),
     }
+    if result.baseline is not None:
+        counts.update(
+            new=sum(1 for f in live if f.baseline == "new"),
+            new_errors=sum(1 for f in live if f.baseline == "new" and f.severity == "error"),
+            present=sum(1 for f in live if f.baseline == "present"),
+            fixed=len(result.fixed),
+        )
+    return counts
+
+
+def subject_status(subject: SubjectResult) -> str:
+    """error, warning, info or passed: the worst finding not acknowledged."""
+    live = {f.severity for f in subject.findings if not f.acknowledged}
+    return next((level for level in SEVERITIES if level in live), "passed")
+
+
+def baseline_line(result: RunResult) -> str | None:
+    """ "Compared with old.json: 1 new, 3 still present, 2 fixed", or None without a baseline."""
+    if result.baseline is None:
+        return None
+    s = summary(result)
+    return (
+        f"Compared with {result.baseline}: {s['new']} new, {s['present']} still present, "
+        f"{s['fixed']} fixed"
+    )
+
+
+def when(stamp: str) -> str:
+    """An ISO time as people read it: 2026-11-23T17:31:34+00:00 → 2026-11-23 17:31 UTC."""
+    if len(stamp) >= 16 and stamp.endswith("+00:00"):
+        return f"{stamp[:10]} {stamp[11:16]} UTC"
+    return stamp

@@ -28,11 +28,13 @@ def _finding(f: Finding) -> dict[str, Any]:
     }
     if f.acknowledged:
         data["acknowledged"] = f.acknowledged
+    if f.baseline:
+        data["baseline"] = f.baseline
     return data
 
 
 def to_dict(result: RunResult) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": result.tool,
         "campaign": result.campaign,
@@ -66,6 +68,10 @@ def to_dict(result: RunResult) -> dict[str, Any]:
             for s in result.subjects
         ],
     }
+    if result.baseline is not None:
+        data["baseline"] = {"file": result.baseline}
+        data["fixed"] = [_finding(f) for f in result.fixed]
+    return data
 
 
 def _status(s: SubjectResult) -> str:
@@ -99,24 +105,13 @@ def from_dict(data: dict[str, Any]) -> RunResult:
             [Check(c["rule"], c["status"], c.get("reason")) for c in item["checks"]],
         )
     for f in data["findings"]:
-        subject = Subject(**f["subject"])
-        holder = subjects.setdefault(subject.key, SubjectResult(subject, f.get("url"), None))
-        holder.findings.append(
-            Finding(
-                rule=f["rule"],
-                severity=f["severity"],
-                subject=subject,
-                message=f["message"],
-                evidence=f.get("evidence") or {},
-                fix=f.get("fix", ""),
-                url=f.get("url"),
-                file=f.get("file"),
-                line=f.get("line"),
-                column=f.get("column"),
-                acknowledged=f.get("acknowledged"),
-            )
+        finding = _read_finding(f)
+        holder = subjects.setdefault(
+            finding.subject.key, SubjectResult(finding.subject, f.get("url"), None)
         )
+        holder.findings.append(finding)
     run = data.get("run", {})
+    baseline = data.get("baseline")
     return RunResult(
         tool=data["tool"],
         campaign=data["campaign"],
@@ -126,6 +121,25 @@ def from_dict(data: dict[str, Any]) -> RunResult:
         subjects=list(subjects.values()),
         search=data.get("search"),
         stats=run.get("stats", {}),
+        baseline=baseline["file"] if baseline else None,
+        fixed=[_read_finding(f) for f in data.get("fixed", [])],
+    )
+
+
+def _read_finding(f: dict[str, Any]) -> Finding:
+    return Finding(
+        rule=f["rule"],
+        severity=f["severity"],
+        subject=Subject(**f["subject"]),
+        message=f["message"],
+        evidence=f.get("evidence") or {},
+        fix=f.get("fix", ""),
+        url=f.get("url"),
+        file=f.get("file"),
+        line=f.get("line"),
+        column=f.get("column"),
+        acknowledged=f.get("acknowledged"),
+        baseline=f.get("baseline"),
     )
 
 
@@ -136,6 +150,12 @@ def read(path: str) -> RunResult:
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
+        version = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, dict) else None
+        if isinstance(version, int) and version > SCHEMA_VERSION:
+            raise UsageError(
+                f"{path} was written by a newer cxlint (report schema {version}); "
+                "upgrade cxlint to read it"
+            )
         return from_dict(data)
     except FileNotFoundError:
         raise UsageError(f"report not found: {path}") from None

@@ -7,10 +7,11 @@ from typing import Any
 import click
 
 from cxlint.model import RunResult, SubjectResult
-from cxlint.report import summary
+from cxlint.report import baseline_line, summary
 from cxlint.report.evidence import lines, safe, short_url
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan", "passed": "green"}
+_BASELINE = {"new": "new", "present": "still present"}
 _MARKS = {"error": "✖", "warning": "▲", "info": "•", "passed": "✔"}
 
 
@@ -32,8 +33,8 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
     out.append("")
     for subject in result.subjects:
         status = _status(subject)
-        if status == "passed" and not verbose:
-            continue
+        if status == "passed" and not verbose and not subject.findings:
+            continue  # acknowledged findings still show: acknowledged is not silence
         mark = style(_MARKS[status], fg=_COLOURS[status], bold=True)
         where = f"  {subject.location.file}:{subject.location.line}" if subject.location else ""
         out.append(
@@ -46,7 +47,8 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
                 if f.acknowledged
                 else ""
             )
-            out.append(f"    {level}{style(f.rule, bold=True)}  {safe(f.message)}{ack}")
+            mark = style(f" ({_BASELINE[f.baseline]})", fg="magenta") if f.baseline else ""
+            out.append(f"    {level}{style(f.rule, bold=True)}  {safe(f.message)}{mark}{ack}")
             for line in lines(f.evidence, origin):
                 out.append(style(f"             {line}", dim=True))
             out.append(f"             fix: {safe(f.fix)}")
@@ -57,7 +59,7 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
             passed = [c.rule for c in subject.checks if c.status == "passed"]
             if passed:
                 out.append(style("    passed   " + ", ".join(passed), fg="green"))
-    passing = [s for s in result.subjects if _status(s) == "passed"]
+    passing = [s for s in result.subjects if _status(s) == "passed" and not s.findings]
     if passing and not verbose:
         out.append(
             style(
@@ -69,7 +71,15 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
     s = summary(result)
     out.append("")
     colour = "red" if s["errors"] else "yellow" if s["warnings"] else "green"
+    if result.fixed:
+        out.append(style(f"fixed since {safe(result.baseline)}:", fg="green"))
+        for f in result.fixed:
+            out.append(style(f"    {f.rule}  {safe(f.subject.label)}", fg="green"))
+        out.append("")
     out.append(style(s["verdict"], fg=colour, bold=True))
+    compared = baseline_line(result)
+    if compared:
+        out.append(safe(compared))
     out.append(
         f"{_count(s['errors'], 'error')} · {_count(s['warnings'], 'warning')} · {s['info']} info"
         + (f" · {s['acknowledged']} acknowledged" if s["acknowledged"] else "")

@@ -1,0 +1,129 @@
+"""Rules about the links in a campaign's creatives (e-mails, print and QR URLs): each must
+open, carry the campaign's tracking, and lead to a page the campaign declares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cxlint import urls
+from cxlint.checks import Skip, rule
+from cxlint.checks.context import CreativeContext
+from cxlint.checks.evidence import chain, status_words
+from cxlint.model import Issue
+
+
+def _link_words(ctx: CreativeContext) -> str:
+    """'The link "Shop the V710" (line 14) in email/launch.html', for messages."""
+    link = ctx.link
+    words = f' "{link.text}"' if link.text else f" {link.written}"
+    return f"The link{words} (line {link.line}) in {ctx.creative.file}"
+
+
+def _service_word(ctx: CreativeContext, options: dict[str, Any]) -> str | None:
+    """The word marking a service link (unsubscribe, privacy...), which no campaign needs."""
+    haystack = f"{ctx.link.text} {ctx.link.written}".casefold()
+    return next((w for w in options["service_links"] if w.casefold() in haystack), None)
+
+
+def _on_site(ctx: CreativeContext) -> bool:
+    """Whether the link, or where it ends, is on the campaign's own site."""
+    places = [ctx.link.url or ""]
+    if ctx.response is not None:
+        places.append(ctx.response.url)  # the link as opened (moved with --base-url)
+        if not ctx.response.error:
+            places.append(ctx.response.final_url)
+    return any(urls.origin(p) in ctx.site_origins for p in places if p)
+
+
+@rule("creative-link-broken", needs_page=False)
+def creative_link_broken(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
+    link, response = ctx.link, ctx.response
+    evidence: dict[str, Any] = {"link": link.written, "lines": link.lines}
+    if response is None:
+        yield Issue(
+            f"{_link_words(ctx)} cannot be opened: {link.problem}.",
+            evidence,
+            fix="Write the link as a full address starting with https://.",
+        )
+        return
+    if response.error_kind == "robots":
+        raise Skip("robots.txt does not allow cxlint to open it")
+    evidence.update(status=response.status, chain=chain(response))
+    if response.error:
+        evidence["error"] = response.error
+        yield Issue(f"{_link_words(ctx)} does not open: {response.error}.", evidence)
+    elif response.status is None or response.status >= 400:
+        yield Issue(
+            f"{_link_words(ctx)} leads to a page that answers {status_words(response.status)}.",
+            evidence,
+        )
+
+
+@rule("creative-link-untracked", needs_page=False)
+def creative_link_untracked(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
+    link = ctx.link
+    if link.url is None:
+        raise Skip("the link cannot be opened (creative-link-broken)")
+    word = _service_word(ctx, options)
+    if word:
+        raise Skip(f"a service link ({word}), not a campaign link")
+    if not _on_site(ctx):
+        raise Skip("the link leads off the campaign's site")
+    written = {k: v for k, v in urls.query_params(link.url) if v.strip()}
+    landed: dict[str, str] = {}
+    if ctx.response is not None and not ctx.response.error:
+        landed = {k: v for k, v in urls.query_params(ctx.response.final_url) if v.strip()}
+    missing = [p for p in options["parameters"] if p not in written and p not in landed]
+    if not missing:
+        return
+    near = [k for k in written if k.lower() in {m.lower() for m in missing}]
+    channel = ctx.creative.channel or "this creative"
+    evidence: dict[str, Any] = {"link": link.written, "missing": missing}
+    if written:
+        evidence["parameters"] = sorted(written)
+    if near:
+        evidence["misspelt"] = [f"{k} (analytics reads only {k.lower()})" for k in near]
+    known = {
+        "utm_medium": ctx.creative.channel,
+        "utm_campaign": ctx.campaign.id,
+    }
+    example = "&".join(f"{p}={known.get(p) or p.removeprefix('utm_').upper()}" for p in missing)
+    yield Issue(
+        f"{_link_words(ctx)} carries no {', '.join(missing)}, so visits from {channel} "
+        "will be credited to someone else (often to 'direct').",
+        evidence,
+        fix=f"Add {example} to the link.",
+    )
+
+
+@rule("creative-link-off-campaign", needs_page=False)
+def creative_link_off_campaign(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
+    link, response = ctx.link, ctx.response
+    if link.url is None or response is None:
+        raise Skip("the link cannot be opened (creative-link-broken)")
+    if response.error or response.status is None or response.status >= 400:
+        raise Skip("the link does not open (creative-link-broken)")
+    word = _service_word(ctx, options)
+    if word:
+        raise Skip(f"a service link ({word}), not a campaign link")
+    if not _on_site(ctx):
+        raise Skip(f"the link leads off the campaign's site (to {urls.origin(response.final_url)})")
+    for url in (response.url, response.final_url):  # as opened (after --base-url), and landed
+        if urls.normalize_for_compare(url) in ctx.campaign_pages:
+            return
+    final = response.final_url
+    evidence: dict[str, Any] = {"link": link.written, "chain": chain(response), "lands_on": final}
+    if ctx.page is not None and ctx.page.title:
+        evidence["title"] = ctx.page.title
+    declared = sorted(set(ctx.campaign_pages.values()))
+    evidence["campaign_pages"] = declared[:5] + (
+        [f"… {len(declared)} in all"] if len(declared) > 5 else []
+    )
+    shown = f'"{ctx.page.title}" ({final})' if ctx.page and ctx.page.title else final
+    yield Issue(
+        f"{_link_words(ctx)} leads to {shown}, which is neither a landing page nor a product "
+        "page of the campaign.",
+        evidence,
+        url=final,
+    )

@@ -1,0 +1,60 @@
+"""Baselines: compare a run with an earlier one, so a team can adopt cxlint on a site that
+already has problems and fail only on what is new.
+
+A finding is matched by its rule and its subject (Finding.key), never by its wording or by a
+count: a redirect that now drops two parameters instead of three is the same problem, still
+present. A baseline finding is *fixed* only when this run checked the same subject with the
+same rule and it passed; a subject outside this shard, or a rule that was skipped or not
+selected, proves nothing either way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from cxlint.model import Finding, RunResult
+
+
+def apply_baseline(result: RunResult, old: RunResult, name: str) -> RunResult:
+    """A copy of `result` with each finding marked new or present and the fixed ones listed.
+
+    `name` is how reports refer to the baseline (its file name).
+    """
+    known = {f.key for f in old.findings}
+    subjects = []
+    for subject in result.subjects:
+        findings = [
+            dataclasses.replace(f, baseline="present" if f.key in known else "new")
+            for f in subject.findings
+        ]
+        subjects.append(dataclasses.replace(subject, findings=findings))
+    passed = {
+        f"{check.rule}|{subject.subject.key}"
+        for subject in result.subjects
+        for check in subject.checks
+        if check.status == "passed"
+    }
+    still = {f.key for f in result.findings}
+    fixed = [
+        dataclasses.replace(f, baseline=None)
+        for f in old.findings
+        if f.key in passed and f.key not in still
+    ]
+    return dataclasses.replace(result, subjects=subjects, baseline=name, fixed=_unique(fixed))
+
+
+def baseline_name(path: str) -> str:
+    """The baseline as reports name it: its file name, never a full local path."""
+    return Path(path).name
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """One fixed entry per rule and subject, even when the baseline had several."""
+    seen: set[str] = set()
+    out = []
+    for f in findings:
+        if f.key not in seen:
+            seen.add(f.key)
+            out.append(f)
+    return out

@@ -1,0 +1,173 @@
+"""SARIF 2.1.0, so GitHub code scanning (and other SARIF viewers) annotate the manifest.
+
+One run. `tool.driver.rules` is the whole catalogue with its documentation; each result is
+located at the manifest line that declared its subject, relative to the working directory
+(run cxlint from the repository root, as CI does, and the path is the repository path).
+`partialFingerprints` hash the rule and the subject, so an alert keeps its identity when the
+manifest's lines move. Acknowledged findings carry an in-source suppression (the manifest's
+`ignore:`). With a baseline, results carry `baselineState` (new / unchanged); fixed findings
+are listed in the run's properties, not as results, so viewers never raise them as alerts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import quote
+
+from cxlint.catalogue import Rule, load_catalogue
+from cxlint.errors import UsageError
+from cxlint.model import Finding, RunResult
+from cxlint.report.evidence import lines
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+FINGERPRINT = "cxlintFinding/v1"
+_BASELINE_STATES = {"new": "new", "present": "unchanged"}
+
+
+def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: Any) -> bytes:
+    rules = _catalogue(catalogue)
+    used = sorted({f.rule for f in result.findings} - set(rules))
+    descriptors = [_rule(r, result) for r in rules.values()] + [{"id": name} for name in used]
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "cxlint",
+                "version": result.tool.get("version", ""),
+                "semanticVersion": result.tool.get("version", ""),
+                "informationUri": result.tool.get("url", ""),
+                "rules": descriptors,
+            }
+        },
+        "automationDetails": {"id": f"cxlint/{result.campaign.get('id') or 'campaign'}/"},
+        "invocations": [_invocation(result)],
+        "results": [_result(f, result, index) for f in result.findings],
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "campaign": result.campaign,
+            "origin": result.origin,
+        },
+    }
+    artifacts = sorted({_uri(f.file) for f in result.findings if f.file})
+    if artifacts:
+        run["artifacts"] = [
+            {"location": {"uri": uri}, "roles": ["analysisTarget"]} for uri in artifacts
+        ]
+    if result.baseline is not None:
+        run["properties"]["baseline"] = result.baseline
+        run["properties"]["fixed"] = [
+            {
+                "ruleId": f.rule,
+                "subject": f.subject.as_dict(),
+                "message": f.message,
+                "fingerprint": _fingerprint(f),
+            }
+            for f in result.fixed
+        ]
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return (json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n").encode()
+
+
+def _catalogue(catalogue: dict[str, Rule] | None) -> dict[str, Rule]:
+    if catalogue is not None:
+        return catalogue
+    try:
+        return load_catalogue()
+    except UsageError:  # a broken rules/ folder must not cost the user the findings
+        return {}
+
+
+def _rule(rule: Rule, result: RunResult) -> dict[str, Any]:
+    url = result.tool.get("url") or ""
+    help_text = (
+        f"{rule.summary}\n\nWhy it matters: {rule.why}\n\nHow to fix: {rule.fix}\n\n"
+        f"Example:\n{rule.example}"
+    )
+    help_markdown = (
+        f"{rule.summary}\n\n**Why it matters.** {rule.why}\n\n**How to fix.** {rule.fix}\n\n"
+        f"**Example**\n\n```\n{rule.example}\n```\n\n"
+        f"Run `cxlint explain {rule.name}` for the rule's options."
+    )
+    descriptor: dict[str, Any] = {
+        "id": rule.name,
+        "name": "".join(part.capitalize() for part in rule.name.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": ["cxlint", *rule.subjects], "subject": list(rule.subjects)},
+    }
+    if url:
+        descriptor["helpUri"] = f"{url}/blob/main/docs/rules.md#{rule.name}"
+    if rule.code:
+        descriptor["properties"]["code"] = rule.code
+    return descriptor
+
+
+def _invocation(result: RunResult) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    for key, value in (("startTimeUtc", result.started), ("endTimeUtc", result.finished)):
+        if value:
+            invocation[key] = value.replace("+00:00", "Z")
+    return invocation
+
+
+def _result(f: Finding, result: RunResult, index: dict[str, int]) -> dict[str, Any]:
+    evidence = lines(f.evidence, result.origin)
+    text = f.message
+    if evidence:
+        text += "\n\nEvidence:\n" + "\n".join(f"- {line}" for line in evidence)
+    text += f"\n\nFix: {f.fix}"
+    item: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": index[f.rule],
+        "level": LEVELS.get(f.severity, "warning"),
+        "message": {"text": text},
+        "locations": [_location(f)],
+        "partialFingerprints": {FINGERPRINT: _fingerprint(f)},
+        "properties": {
+            "subject": f.subject.as_dict(),
+            "url": f.url,
+            "evidence": f.evidence,
+            "fix": f.fix,
+        },
+    }
+    if f.acknowledged:
+        item["suppressions"] = [{"kind": "inSource", "justification": f.acknowledged}]
+    if f.baseline:
+        item["baselineState"] = _BASELINE_STATES[f.baseline]
+    return item
+
+
+def _location(f: Finding) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.file or "")}}
+    if f.line is not None:
+        region: dict[str, Any] = {"startLine": f.line}
+        if f.column is not None:
+            region["startColumn"] = f.column
+        physical["region"] = region
+    return {
+        "physicalLocation": physical,
+        "message": {"text": f"declared here: {f.subject.label}"},
+    }
+
+
+def _uri(file: str) -> str:
+    """The manifest as a URI reference relative to the working directory, where possible."""
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            return path.as_uri()
+    posix = PurePath(os.path.normpath(path)).as_posix()
+    return quote(posix, safe="/-._~")
+
+
+def _fingerprint(f: Finding) -> str:
+    return hashlib.sha256(f.key.encode()).hexdigest()[:32]

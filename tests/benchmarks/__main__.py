@@ -1,0 +1,3 @@
+from tests.benchmarks.cli import main
+
+main()

@@ -1,0 +1,476 @@
+"""`python -m tests.benchmarks`: the side-by-side benchmark (never part of the test suite).
+
+Builds the synthetic store, serves it with nginx, and for each size runs every contestant
+several times (interleaved, so drift hits all alike), then prints the table, the ratios and
+the issue's targets, and writes results.json and results.md into the work folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks import measure, store
+from tests.benchmarks.nginx import Nginx
+from tests.benchmarks.tools import REPO, Case, Cxlint, Outcome, Tool, all_tools
+
+SLOW_ABOVE = 2000  # --skip-slow leaves slow tools out above this many products
+LARGE = 10_000  # sizes from here on run --large-runs times
+
+
+@dataclass
+class Row:
+    size: int
+    tool: str
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    status: str = ""  # "", "timed out after X s", "failed (exit N)", "skipped: why"
+
+    def median(self, key: str) -> float | None:
+        values = [run[key] for run in self.runs if run.get(key) is not None]
+        return statistics.median(values) if values else None
+
+    @property
+    def wall(self) -> float | None:
+        return self.median("wall")
+
+    @property
+    def checked(self) -> int | None:
+        value = self.median("checked")
+        return int(value) if value is not None else None
+
+    @property
+    def rate(self) -> float | None:
+        """URLs (for cxlint: HTTP requests) per second at the median."""
+        return self.median("rate")
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.runs) and all(run["verified"] for run in self.runs)
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+
+    def version(command: list[str]) -> str:
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, timeout=10)
+        except OSError:
+            return "absent"
+        return (
+            (out.stdout or out.stderr).strip().splitlines()[0] if out.stdout or out.stderr else ""
+        )
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "nginx": version(["nginx", "-v"]),
+        "node": version(["node", "--version"]),
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    names = [tool.name for tool in all_tools()]
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--sizes", default="1000,10000,20000", help="products, comma list")
+    parser.add_argument("--runs", type=int, default=3, help="runs per tool below 10,000")
+    parser.add_argument("--large-runs", type=int, default=1, help="runs per tool from 10,000")
+    parser.add_argument(
+        "--only", default="", help=f"comma list of {', '.join(names)} (floor = both floors)"
+    )
+    parser.add_argument(
+        "--skip-slow", action="store_true", help=f"no linkinator above {SLOW_ABOVE:,} products"
+    )
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per tool run")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--workdir", default="/tmp/cxlint-bench", help="scratch folder")
+    parser.add_argument(
+        "--profile-size", type=int, default=5000, help="products in the profiled run (0: none)"
+    )
+    parser.add_argument("--no-cache-run", action="store_true", help="skip the --cache re-run")
+    parser.add_argument(
+        "--cxlint",
+        default=str(Path(sys.executable).with_name("cxlint")),
+        help="the cxlint executable to measure (default: beside this Python)",
+    )
+    args = parser.parse_args(argv)
+    args.cxlint = str(Path(args.cxlint).absolute())
+    args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    if any(size < 10 for size in args.sizes):
+        parser.error("sizes must be at least 10 products")
+    wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+    if "floor" in wanted:
+        wanted |= {"floor-raw", "floor-httpx"}
+    unknown = wanted - set(names) - {"floor"}
+    if unknown:
+        parser.error(f"unknown tool(s): {', '.join(sorted(unknown))}")
+    args.tools = [tool for tool in all_tools(args.cxlint) if not wanted or tool.name in wanted]
+    return args
+
+
+def _case(workdir: Path, size: int, base: str, concurrency: int) -> Case:
+    folder = workdir / f"n{size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    urls = folder / "urls.txt"
+    urls.write_text("\n".join(store.product_urls(size, base)) + "\n")
+    manifest = folder / "campaign.yaml"
+    manifest.write_text(store.manifest(size, base))
+    for path in (folder, urls, manifest):
+        path.chmod(0o755 if path.is_dir() else 0o644)  # LinkChecker reads them as nobody
+    return Case(size, store.landing_count(size), base, urls, manifest, folder / "out", concurrency)
+
+
+def _measure(tool: Tool, case: Case, run: int, timeout: float) -> tuple[dict[str, Any], str]:
+    load = os.getloadavg()[0]  # other work on the machine skews every figure: record it
+    measured = measure.run(
+        tool.command(case, run),
+        case.out_dir,
+        f"{tool.name}-{run}",
+        timeout,
+        stdin=tool.stdin(case),
+        cwd=REPO,
+    )
+    if measured.timed_out:
+        return {}, f"timed out after {timeout:.0f} s"
+    outcome: Outcome = tool.read(case, measured, run)
+    status = "" if measured.returncode in (0, 1) else f"exit {measured.returncode}"
+    result = {
+        "wall": round(measured.wall, 3),
+        "cpu": round(measured.cpu, 3),
+        "rss_mb": round(measured.peak_rss_mb, 1),
+        "checked": outcome.checked,
+        "rate": round(outcome.checked / measured.wall, 1) if measured.wall else None,
+        "checks": outcome.checks,
+        "checks_rate": round(outcome.checks / measured.wall, 1) if outcome.checks else None,
+        "pages": outcome.pages,
+        "verified": outcome.verified,
+        "note": outcome.note,
+        "details": outcome.details,
+        "exit": measured.returncode,
+        "load": round(load, 2),
+    }
+    if outcome.details.get("parsed"):
+        result["cpu_ms_per_page"] = round(1000 * measured.cpu / outcome.details["parsed"], 2)
+    if status and not outcome.verified:
+        tail = measured.stderr.read_text(errors="replace").strip().splitlines()[-1:]
+        status = f"{status}: {tail[0][:120] if tail else 'no message'}"
+    return result, status
+
+
+def run_size(
+    case: Case, tools: list[Tool], runs: int, args: argparse.Namespace, dead: set[str]
+) -> list[Row]:
+    rows = {tool.name: Row(case.size, tool.name) for tool in tools}
+    for tool in tools:
+        if tool.name in dead:
+            rows[tool.name].status = "skipped: timed out at a smaller size"
+        elif args.skip_slow and tool.slow and case.size > SLOW_ABOVE:
+            rows[tool.name].status = "skipped (--skip-slow)"
+    for run in range(runs):
+        for tool in tools:
+            row = rows[tool.name]
+            if row.status:
+                continue
+            print(f"  N={case.size:,} run {run + 1}/{runs}: {tool.name} ...", end=" ", flush=True)
+            result, status = _measure(tool, case, run, args.timeout)
+            if result:
+                row.runs.append(result)
+                print(f"{result['wall']:.2f} s, {result['checked']} checked, {result['note']}")
+            if status:
+                print(status)
+                if "timed out" in status:
+                    row.status = status
+                    dead.add(tool.name)
+    return list(rows.values())
+
+
+def cache_rerun(case: Case, args: argparse.Namespace) -> dict[str, Any]:
+    """Cold run with --cache, then the re-run against the unchanged site."""
+    help_text = subprocess.run(
+        [args.cxlint, "check", "--help"], capture_output=True, text=True
+    ).stdout
+    if "--cache" not in help_text:
+        return {"note": "cxlint check has no --cache option yet: re-run not measured"}
+    folder = case.out_dir.parent / "cache"
+    subprocess.run(["rm", "-rf", str(folder)], check=True)
+    results = {}
+    for name in ("cold", "warm"):
+        tool = Cxlint(args.cxlint, ["--cache", str(folder)], name=f"cxlint-cache-{name}")
+        result, status = _measure(tool, case, 0, args.timeout)
+        if not result:
+            return {"note": f"cache {name} run {status}"}
+        results[name] = result
+    ratio = results["warm"]["wall"] / results["cold"]["wall"]
+    return {**results, "ratio": round(ratio, 3), "note": ""}
+
+
+def profile(workdir: Path, size: int, base: str, args: argparse.Namespace) -> dict[str, Any]:
+    cxlint = Cxlint(args.cxlint)
+    # pyinstrument goes into cxlint's own environment (never into its runtime dependencies)
+    has = subprocess.run([cxlint.python, "-c", "import pyinstrument"], capture_output=True)
+    if has.returncode:
+        print("installing pyinstrument beside", cxlint.binary)
+        subprocess.run([cxlint.python, "-m", "pip", "install", "--quiet", "pyinstrument"])
+    case = _case(workdir, size, base, args.concurrency)
+    out = workdir / "profile"
+    report = out / "report.json"
+    cxlint_args = cxlint.command(case, 0)[1:]
+    cxlint_args[cxlint_args.index("--output") + 1] = str(report)
+    # run by path, from outside the repository: `import cxlint` must find the measured cxlint
+    script = str(Path(__file__).with_name("profile_run.py"))
+    command = [cxlint.python, script, str(out), *cxlint_args]
+    measured = measure.run(command, out, "profile", args.timeout, cwd=out)
+    if measured.timed_out or not (out / "profile.json").exists():
+        return {"note": f"profile failed: see {out}"}
+    summary = json.loads((out / "profile.json").read_text())
+    stats = json.loads(report.read_text())["run"]["stats"]
+    # every product and landing page, the home page, every search results page and the probe
+    parsed = stats.get("pages", 0) + stats.get("searches", 0) + 1
+    stages = summary.get("stages", {})
+    own = stages.get("parse", 0) + stages.get("rules", 0)
+    summary.update(
+        size=size,
+        parsed_pages=parsed,
+        stats=stats,
+        own_ms_per_page=round(1000 * own / parsed, 2) if parsed else None,
+        process_cpu_ms_per_page=round(1000 * measured.cpu / parsed, 2) if parsed else None,
+        rss_mb=round(measured.peak_rss_mb, 1),
+        tree=str(out / "profile.txt"),
+    )
+    return summary
+
+
+def startup(binary: str, times: int = 10) -> float:
+    walls = []
+    for _ in range(times):
+        started = time.perf_counter()
+        subprocess.run([binary, "--help"], capture_output=True, check=True)
+        walls.append(time.perf_counter() - started)
+    return statistics.median(walls)
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = [
+        "| N | tool | runs | median wall s | checked (URLs; cxlint: requests) | verified "
+        "| URLs/s | checks/s | peak RSS MB | CPU s | load | notes |",
+        "|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        note = row.status or (row.runs[-1]["note"] if row.runs else "")
+        lines.append(
+            f"| {row.size:,} | {row.tool} | {len(row.runs)} | {_fmt(row.wall, 2)} "
+            f"| {row.checked if row.checked is not None else '-'} "
+            f"| {'yes' if row.verified else 'NO'} | {_fmt(row.rate)} "
+            f"| {_fmt(row.median('checks_rate'))} | {_fmt(row.median('rss_mb'))} "
+            f"| {_fmt(row.median('cpu'), 2)} | {_fmt(row.median('load'))} | {note} |"
+        )
+    return lines
+
+
+def ratios(rows: list[Row]) -> list[str]:
+    lines = []
+    by = {(row.size, row.tool): row for row in rows}
+    for size in sorted({row.size for row in rows}):
+        cx = by.get((size, "cxlint"))
+        if not cx or cx.wall is None:
+            continue
+        for peer in ("floor-raw", "floor-httpx", "httpx-loop", "linkchecker", "linkinator"):
+            other = by.get((size, peer))
+            if not other or other.wall is None:
+                continue
+            lines.append(
+                f"- N={size:,}: cxlint ÷ {peer}: time {cx.wall / other.wall:.2f}×, "
+                f"rate (cxlint requests/s ÷ its URLs/s) {cx.rate / other.rate:.2f}×"
+                if cx.rate and other.rate
+                else f"- N={size:,}: cxlint ÷ {peer}: time {cx.wall / other.wall:.2f}×"
+            )
+    sizes = sorted(size for (size, tool), row in by.items() if tool == "cxlint" and row.wall)
+    if len(sizes) > 1:
+        small, large = by[(sizes[0], "cxlint")], by[(sizes[-1], "cxlint")]
+        lines.append(
+            f"- cxlint N={sizes[-1]:,} ÷ N={sizes[0]:,}: time {large.wall / small.wall:.1f}× "
+            f"for {sizes[-1] / sizes[0]:.0f}× the products"
+        )
+    return lines
+
+
+def targets(rows: list[Row], prof: dict[str, Any], help_s: float) -> list[str]:
+    by = {(row.size, row.tool): row for row in rows}
+
+    def verdict(ok: bool | None) -> str:
+        return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+    lines = []
+    for size in sorted({row.size for row in rows}):
+        cx = by.get((size, "cxlint"))
+        for peer in ("linkchecker", "httpx-loop", "floor-httpx"):
+            other = by.get((size, peer))
+            if cx and other and cx.rate and other.rate:
+                lines.append(
+                    f"- {verdict(cx.rate >= other.rate)} N={size:,}: cxlint {cx.rate:,.0f} "
+                    f"requests/s ≥ {peer} {other.rate:,.0f} URLs/s"
+                )
+    cx, li = by.get((10_000, "cxlint")), by.get((10_000, "linkinator"))
+    if cx and cx.wall:
+        if li and li.wall:
+            ok = cx.wall < li.wall / 4
+            lines.append(
+                f"- {verdict(ok)} N=10,000: cxlint {cx.wall:.1f} s < ¼ of linkinator "
+                f"{li.wall:.1f} s"
+            )
+        elif li and li.status:
+            lines.append(f"- n/a N=10,000: linkinator {li.status}")
+    for size in sorted({row.size for row in rows}):
+        cx = by.get((size, "cxlint"))
+        if cx and cx.median("cpu_ms_per_page"):
+            per_page = cx.median("cpu_ms_per_page")
+            lines.append(
+                f"- {verdict(per_page <= 3)} N={size:,}: cxlint process CPU per parsed page "
+                f"(parse, rules, HTTP client; no profiler): {per_page:.1f} ms ≤ 3 ms"
+            )
+    if prof.get("own_ms_per_page") is not None:
+        lines.append(
+            f"- {verdict(prof['own_ms_per_page'] <= 3)} cxlint's own CPU per page (parse + rules, "
+            f"profiled at N={prof['size']:,}): {prof['own_ms_per_page']} ms ≤ 3 ms "
+            f"(whole process: {prof['process_cpu_ms_per_page']} ms per page)"
+        )
+    small, large = by.get((1000, "cxlint")), by.get((20_000, "cxlint"))
+    if small and large and small.wall and large.wall:
+        lines.append(
+            f"- {verdict(large.wall <= 22 * small.wall)} linear: N=20,000 takes "
+            f"{large.wall / small.wall:.1f}× N=1,000 (≤ 22×)"
+        )
+    if large and large.median("rss_mb"):
+        rss = large.median("rss_mb")
+        lines.append(f"- {verdict(rss <= 250)} peak RSS at N=20,000: {rss:.0f} MB ≤ 250 MB")
+    lines.append(f"- {verdict(help_s <= 0.150)} `cxlint --help`: {help_s * 1000:.0f} ms ≤ 150 ms")
+    return lines
+
+
+def render(
+    rows: list[Row], info: dict[str, Any], prof: dict[str, Any], help_s: float,
+    cache: dict[int, dict[str, Any]], command: str,
+) -> str:  # fmt: skip
+    lines = [
+        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, "
+        f"Linux {info['kernel']}, Python {info['python']}, {info['nginx']}, node {info['node']}",
+        f"Versions: {', '.join(f'{k} {v}' for k, v in info.get('tools', {}).items())}",
+        f"Command: `{command}`",
+        "(load: the machine's 1-minute load average when a run started; above the CPU count,"
+        " other work was competing for the CPUs and the figures are pessimistic)",
+        "",
+        *table(rows),
+        "",
+        "Ratios:",
+        *ratios(rows),
+        "",
+        "Re-run with --cache:",
+    ]
+    for size, result in cache.items():
+        if result.get("ratio") is not None:
+            lines.append(
+                f"- N={size:,}: first run {result['cold']['wall']:.1f} s, re-run "
+                f"{result['warm']['wall']:.1f} s: {result['ratio']:.2f}× the first"
+            )
+        else:
+            lines.append(f"- N={size:,}: {result['note']}")
+    if prof.get("top_self"):
+        lines += [
+            "",
+            f"Profile (pyinstrument, N={prof['size']:,}, wall {prof['wall']:.1f} s, "
+            f"{prof['parsed_pages']:,} pages parsed, one sample every "
+            f"{prof['interval'] * 1000:.0f} ms; full tree in {prof['tree']}):",
+            "- stages: "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in prof["stages"].items()),
+            "- top functions by self time:",
+            *(f"  - {item['seconds']:.2f} s {item['function']}" for item in prof["top_self"]),
+        ]
+    lines += ["", "Targets:", *targets(rows, prof, help_s)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    workdir = Path(args.workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    workdir.chmod(0o755)
+    command = "python -m tests.benchmarks " + shlex.join(argv if argv is not None else sys.argv[1:])
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    info = machine()
+    info["tools"] = {}
+    for tool in args.tools:
+        info["tools"][tool.name] = tool.install(workdir / "tools")
+    info["nginx"] = machine()["nginx"]  # nginx may have just been installed
+
+    largest = max([*args.sizes, args.profile_size])
+    print(f"building the synthetic store of {largest:,} products in {workdir / 'store'} ...")
+    site = store.build(workdir / "store", largest)
+
+    rows: list[Row] = []
+    cache: dict[int, dict[str, Any]] = {}
+    prof: dict[str, Any] = {}
+    dead: set[str] = set()
+    try:
+        with Nginx(site, workdir / "nginx") as server:
+            print(f"nginx serving {site} at {server.base}")
+            for size in args.sizes:
+                case = _case(workdir, size, server.base, args.concurrency)
+                runs = args.large_runs if size >= LARGE else args.runs
+                rows += run_size(case, args.tools, runs, args, dead)
+                if not args.no_cache_run and any(t.name == "cxlint" for t in args.tools):
+                    cache[size] = cache_rerun(case, args)
+            if args.profile_size and any(t.name == "cxlint" for t in args.tools):
+                print(f"profiling cxlint at N={args.profile_size:,} ...")
+                prof = profile(workdir, args.profile_size, server.base, args)
+    except KeyboardInterrupt:
+        print("\ninterrupted: nginx stopped; partial results follow", file=sys.stderr)
+    help_s = startup(args.cxlint)
+    text = render(rows, info, prof, help_s, cache, command)
+    print("\n" + text)
+    (workdir / "results.md").write_text(text)
+    (workdir / "results.json").write_text(
+        json.dumps(
+            {"machine": info, "rows": [asdict(row) for row in rows], "cache": cache,
+             "profile": prof, "help_seconds": help_s, "command": command},
+            indent=2,
+        )
+    )  # fmt: skip
+    print(f"written: {workdir / 'results.md'} and results.json")
