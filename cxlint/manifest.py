@@ -516,6 +516,8 @@ def _schema_problem(err: ValidationError, src: _Source) -> tuple[int, UsageError
         expected = _expected(path, err.validator_value)
         if value is None:  # `key:` with nothing after it: point at the key
             return 0, UsageError(f"{name} must be {expected}, but it is empty", src.key_at(path))
+        if path[:2] == ("site", "headers") and len(path) == 3:  # a credential: never echo it
+            return 0, UsageError(f"{name} must be text; put its value in quotes", location)
         message = f"{name} must be {expected}, not {_describe(value, raw)}"
         if expected.startswith("a string") and isinstance(value, int | float) and raw:
             message += f'; put it in quotes: "{_short(raw)}"'
@@ -569,6 +571,14 @@ def _validate(src: _Source) -> None:
 
 # --- Step 3: ${VAR}, URLs, ids, files, rules → dataclasses ---------------------------------
 
+
+def _secret_name(name: str) -> bool:
+    """Named like a credential (token, key, sig, password, auth, ...): the same test that
+    urls.redact applies to query parameter names."""
+    probe = f"?{name}=x"
+    return urls.redact(probe) != probe
+
+
 _VAR = re.compile(r"\$(\$?)\{([^{}]*)\}")
 _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -612,10 +622,28 @@ class _Builder:
         if isinstance(value, list):
             return [self.expand(v, (*path, i)) for i, v in enumerate(value)]
         if isinstance(value, str) and "${" in value:
-            return _VAR.sub(lambda m: self._variable(m, path), value)
+            used: list[tuple[str, str, str]] = []  # (placeholder, name, value) per ${VAR}
+            template = _VAR.sub(lambda m: self._variable(m, path, used), value)
+            for placeholder, name, expanded in used:
+                if self._is_secret(template, placeholder, name, path):
+                    self.secret(expanded)
+                template = template.replace(placeholder, expanded)
+            return template
         return value
 
-    def _variable(self, match: re.Match[str], path: JsonPath) -> str:
+    @staticmethod
+    def _is_secret(template: str, placeholder: str, name: str, path: JsonPath) -> bool:
+        """Whether a ${VAR}'s value must never be shown: it is sent as a header, it is named
+        like a credential (STAGING_TOKEN), or it is a URL's password or the value of a query
+        parameter named like one (?api_key=). Not every expansion: a masked ${SITE_URL} or
+        ${MODEL} would blank out every URL or product name in the report."""
+        if path[:2] == ("site", "headers") or _secret_name(name):
+            return True
+        return placeholder not in urls.redact(template)  # redact() drops exactly those
+
+    def _variable(
+        self, match: re.Match[str], path: JsonPath, used: list[tuple[str, str, str]]
+    ) -> str:
         escaped, name = match.group(1), match.group(2)
         if escaped:  # $${X} is a literal ${X}
             return "${" + name + "}"
@@ -629,9 +657,9 @@ class _Builder:
         if name not in self.env:
             self.error(f"environment variable {name} is not set", self.src.at(path))
             return match.group(0)
-        value = self.env[name]
-        self.secret(value)
-        return value
+        placeholder = f"\x00{len(used)}\x00"  # NUL cannot be written in YAML
+        used.append((placeholder, name, self.env[name]))
+        return placeholder
 
     # URLs --------------------------------------------------------------------------------
 

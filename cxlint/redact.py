@@ -1,4 +1,4 @@
-"""Keeps secrets out of every report: manifest header values, ${VAR} expansions,
+"""Keeps secrets out of every report: header values, secret ${VAR} expansions (see manifest),
 credentials in URLs and secret-looking query parameters."""
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from typing import TypeVar
 from cxlint import urls
 
 T = TypeVar("T")
-_URL = re.compile(r"https?://[^\s\"'<>]+")
+# Absolute URLs, and relative ones with a query (a landing page as written: /lp?token=...).
+# (A closing bracket or full stop right after a URL belongs to the sentence around it.)
+_URL = re.compile(r"(?:https?://[^\s\"'<>]*|(?<![\w/.:])/[^\s\"'<>?]*\?[^\s\"'<>]*)[^\s\"'<>).,;]")
+_PARAM = re.compile(r"(?<![\w%.\-\[\]])[\w%.\-\[\]]+=[^&\s,;\"'<>)]+")
 MASK = "***"
 
 
@@ -18,7 +21,16 @@ def scrub_text(text: str, secrets: list[str]) -> str:
     for secret in secrets:
         if secret and len(secret) >= 3:  # tiny values would mangle ordinary words
             text = text.replace(secret, MASK)
-    return _URL.sub(lambda m: urls.redact(m.group(0)), text) if "://" in text else text
+    if "://" in text or "?" in text:
+        text = _URL.sub(lambda m: urls.redact(m.group(0)), text)
+    if "=" in text:  # a parameter quoted apart from its URL: "api_key=abc" in evidence
+        text = _PARAM.sub(_redact_param, text)
+    return text
+
+
+def _redact_param(match: re.Match[str]) -> str:
+    pair = match.group(0)
+    return urls.redact(f"?{pair}")[1:]  # the rule urls.redact applies to query parameters
 
 
 def scrub(value: T, secrets: list[str]) -> T:

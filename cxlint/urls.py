@@ -7,6 +7,7 @@ malformed URL (a linter must describe bad input, not crash on it).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, quote, unquote, unquote_plus, urlencode, urljoin, urlsplit
 
 __all__ = [
@@ -21,20 +22,30 @@ __all__ = [
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# Query parameter names whose values are credentials. Matched case-insensitively as
-# substrings, so `X-Amz-Signature`, `apiKey` and `session_token` are all caught.
-_SECRET_NAME_PARTS = (
-    "token",
-    "key",
-    "sig",
-    "signature",
-    "password",
-    "passwd",
-    "secret",
-    "auth",
-    "api_key",
-    "access_token",
+# Query parameter names whose values are credentials, matched by word so that
+# `X-Amz-Signature`, `apiKey` and `session_token` are caught but `keywords` (a search
+# parameter customers type into) and `monkey` are not. Long words also match as a suffix of
+# a run-together name (`accesstoken`).
+_SECRET_WORDS = frozenset(
+    {
+        "key",
+        "apikey",
+        "sig",
+        "auth",
+        "pwd",
+        "jwt",
+        "token",
+        "signature",
+        "password",
+        "passwd",
+        "secret",
+        "authorization",
+        "credential",
+        "credentials",
+    }
 )
+_SECRET_SUFFIXES = ("token", "signature", "password", "passwd", "secret", "apikey")
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 REDACTED = "REDACTED"
 
 # Click identifiers and campaign tags: they say how a visitor arrived, not which page it is.
@@ -105,8 +116,9 @@ def rewrite_origin(url: str, site_url: str, base_url: str) -> str:
 
 
 def _is_secret_name(name: str) -> bool:
-    lowered = unquote_plus(name).lower()
-    return any(part in lowered for part in _SECRET_NAME_PARTS)
+    plain = unquote_plus(name)
+    words = {w.lower() for w in _WORD.findall(plain)}
+    return bool(words & _SECRET_WORDS) or plain.lower().endswith(_SECRET_SUFFIXES)
 
 
 def _redact_params(text: str) -> str:

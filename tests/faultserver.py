@@ -80,6 +80,7 @@ PATHS: dict[str, str] = {
     "/deep-text": "PRODUCT inside 5,000 nested elements (within the parser's bounds)",
     "/truncated": "HTML cut off in the middle of a tag",
     "/slow?delay=S": "the healthy page after S seconds (for interruption tests)",
+    "/lp/ANY": "a healthy landing page (for load tests)",
 }
 
 
@@ -197,6 +198,7 @@ class FaultServer:
         self.hits: Counter[str] = Counter()
         self.log: list[tuple[float, str]] = []  # (monotonic time, target) per request
         self.headers: dict[str, dict[str, str]] = {}  # the last request headers per target
+        self.outcomes: dict[str, list[str]] = {}  # load mode: ok, 500, 429, drop, reset
         self.in_flight = self.max_in_flight = 0
         self.stopping = threading.Event()
         self._lock = threading.Lock()
@@ -322,14 +324,19 @@ class FaultServer:
                 sock.close()
 
     def _load_fault(self, conn: Conn) -> bool:
-        """Load mode: fail this share of requests at random (500, 429, dropped connection)."""
-        if self.random.random() >= self.fail_rate:
+        """Load mode: fail this share of requests at random (500, 429, dropped connection).
+        Every request's outcome is kept in `outcomes`, in order, per target."""
+        with self._lock:
+            fault = "ok"
+            if self.random.random() < self.fail_rate:
+                fault = self.random.choice(("500", "429", "drop", "reset"))
+            self.outcomes.setdefault(conn.target, []).append(fault)
+        if fault == "ok":
             return False
-        fault = self.random.choice(("500", "429", "drop", "reset"))
         if fault == "500":
             conn.respond("500 Internal Server Error", b"oops")
         elif fault == "429":
-            conn.respond("429 Too Many Requests", b"slow down", headers={"Retry-After": "0"})
+            conn.respond("429 Too Many Requests", b"slow down", headers={"Retry-After": "1"})
         elif fault == "drop":
             conn.sock.close()
         else:
@@ -417,6 +424,8 @@ def _prefix_route(path: str) -> Handler | None:
         return _hops
     if path.startswith("/slow"):
         return _slow
+    if path.startswith("/lp/"):
+        return lambda c: c.respond(body=healthy_page(f"Landing page {c.path}"))
     return None
 
 

@@ -181,3 +181,9 @@ def test_redact_hides_secret_values(secret: str) -> None:
     secret = "S" + secret.replace("&", "").replace("#", "")
     url = f"https://x.com/a?access_token={secret}&q=1"
     assert urls.redact(url) == "https://x.com/a?access_token=REDACTED&q=1"
+
+
+@pytest.mark.parametrize("name", ["keywords", "monkey", "q", "utm_source", "page"])
+def test_ordinary_parameter_names_are_not_secrets(name: str) -> None:
+    # A search template's `keywords=` is what customers type: reports must show it.
+    assert urls.redact(f"https://x.test/s?{name}=v710") == f"https://x.test/s?{name}=v710"

@@ -57,13 +57,14 @@ def lines(evidence: dict[str, Any], origin: str | None = None) -> list[str]:
                 rank = q["rank"]
                 where = f"rank {rank}" if rank != "absent" else "product absent"
                 extra = f" — {q['error']}" if q.get("error") else ""
-                out.append(
-                    f'search "{q["query"]}" ({q["kind"]}): {q["results"]} results, {where}{extra}'
-                )
+                count = f"{q['results']} result{'' if q['results'] == 1 else 's'}"
+                out.append(f'search "{q["query"]}" ({q["kind"]}): {count}, {where}{extra}')
         elif key in ("top", "product_urls") or value in (None, "", [], {}):
             continue
         elif isinstance(value, list):
             out.append(f"{key.replace('_', ' ')}: " + ", ".join(safe(v) for v in value))
+        elif isinstance(value, bool):
+            out.append(f"{key.replace('_', ' ')}: {'yes' if value else 'no'}")
         else:
             out.append(f"{key.replace('_', ' ')}: {safe(value)}")
     return [safe(line) for line in out]

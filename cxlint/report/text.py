@@ -52,22 +52,26 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
             for line in lines(f.evidence, origin):
                 out.append(style(f"             {line}", dim=True))
             out.append(f"             fix: {safe(f.fix)}")
-        skipped = [c for c in subject.checks if c.status == "skipped"]
-        for check in skipped:
-            out.append(style(f"    skipped  {check.rule}: {safe(check.reason)}", dim=True))
+        out.extend(style(line, dim=True) for line in _skipped_lines(subject))
         if verbose:
             passed = [c.rule for c in subject.checks if c.status == "passed"]
             if passed:
                 out.append(style("    passed   " + ", ".join(passed), fg="green"))
     passing = [s for s in result.subjects if _status(s) == "passed" and not s.findings]
-    if passing and not verbose:
+    complete = [s for s in passing if not _skipped_lines(s)]
+    if complete and not verbose:
         out.append(
             style(
-                f"✔ {len(passing)} subject{'s' if len(passing) != 1 else ''} passed every check: "
-                + ", ".join(_brief(s, origin) for s in passing),
+                f"✔ {len(complete)} subject{'s' if len(complete) != 1 else ''} passed every check: "
+                + ", ".join(_brief(s, origin) for s in complete),
                 fg="green",
             )
         )
+    # A skipped check is never a pass: subjects with nothing wrong but something unchecked
+    # say what was not checked and why.
+    for subject in [s for s in passing if s not in complete] if not verbose else []:
+        out.append(style(f"✔ {_brief(subject, origin)} passed what could be checked", fg="green"))
+        out.extend(style(line, dim=True) for line in _skipped_lines(subject))
     s = summary(result)
     out.append("")
     colour = "red" if s["errors"] else "yellow" if s["warnings"] else "green"
@@ -109,3 +113,12 @@ def _status(subject: SubjectResult) -> str:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _skipped_lines(subject: SubjectResult) -> list[str]:
+    """One line per reason: "skipped  rule-a, rule-b: the landing page promises no product"."""
+    by_reason: dict[str, list[str]] = {}
+    for check in subject.checks:
+        if check.status == "skipped":
+            by_reason.setdefault(safe(check.reason or "no reason given"), []).append(check.rule)
+    return [f"    skipped  {', '.join(rules)}: {reason}" for reason, rules in by_reason.items()]

@@ -20,7 +20,10 @@ pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 daemon off;
 {user}
-events {{ worker_connections 4096; }}
+# At N=10,000 linkinator held more than 4,096 connections open to one worker, whatever its
+# --concurrency; nginx then dropped some and linkinator reported those pages broken (status 0)
+worker_rlimit_nofile 200000;
+events {{ worker_connections 65536; }}
 http {{
     types {{ text/html html; text/css css; text/plain txt; }}
     default_type text/html;
