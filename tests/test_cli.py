@@ -157,6 +157,11 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert not [f for f in found if f[1] in healthy], found
     assert "cxlint-report.json" in run.stderr
     assert elapsed < 60
+    # Every rule fires where the demo plants it; search-not-found cannot (the store has a
+    # search, which the other search rules need), and has its own cases.
+    catalogue = {r["name"] for r in json.loads(cxlint("rules", "--format", "json").stdout)}
+    fired = {f["rule"] for f in report["findings"]}
+    assert catalogue - fired == {"search-not-found"}
 
 
 def test_demo_serve_writes_a_manifest_that_checks(tmp_path: Path) -> None:

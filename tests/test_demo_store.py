@@ -248,7 +248,9 @@ def test_campaign_manifest_matches_the_store(store: DemoStore) -> None:
         for lp in manifest["landing_pages"]:
             assert set(lp["products"]) <= ids
             r = c.get(lp["url"])
-            assert r.status_code == 200, lp["url"]
+            # the one planted page-unreachable link is the only page that does not open
+            unpublished = lp["url"].startswith("/lp/summer-teaser")
+            assert r.status_code == (404 if unpublished else 200), lp["url"]
             assert lp["url"].startswith("/") and "utm_campaign=v710-launch" in lp["url"]
 
 
