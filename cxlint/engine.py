@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -167,8 +168,12 @@ class Engine:
         self.options = options or RunOptions()
         self.progress = progress
         self.specs: dict[str, CheckSpec] = registry()
-        self._pages: dict[str, Page] = {}
+        self._parsed = 0  # pages parsed, for the summary
         self._parsing: dict[str, asyncio.Future[Page]] = {}
+        # How many subjects still need each page. When the last one is done, its facts and
+        # body are let go, so a 20,000-product run holds only the pages in flight.
+        self._wanted: Counter[str] = Counter()
+        self._released: set[str] = set()
         self._parse_slot = asyncio.Semaphore(1)
         self._search: SiteSearch | None = None
         self._search_info: dict[str, Any] = {}
@@ -208,7 +213,7 @@ class Engine:
             subjects = await asyncio.gather(*(tracked(job) for job in jobs))
             stats = dict(fetcher.stats)
         stats.update(
-            pages=len(self._pages),
+            pages=self._parsed,
             searches=len(self._search.sent) if self._search else 0,
             seconds=round(time.perf_counter() - clock, 3),
         )
@@ -251,7 +256,7 @@ class Engine:
             )
             if config is None:
                 return
-        search = SiteSearch(config, self.fetcher, self.campaign.site.url)
+        search = SiteSearch(config, self.fetcher, self.campaign.site.url, release_bodies=True)
         probe = await search.probe()
         self._search_info = {
             **self._search_info,
@@ -275,12 +280,25 @@ class Engine:
         thread, so that a huge or hostile page does not stall the downloads in flight."""
         if response.error or response.status is None or response.status >= 400:
             return None
+        if response.url in self._released:  # a bug in the plan, never a silent empty page
+            raise RuntimeError(f"page {response.url} was needed after it was let go")
         task = self._parsing.get(response.url)
         if task is None:
             task = asyncio.ensure_future(self._parse_in_thread(response))
             self._parsing[response.url] = task
-        page = self._pages[response.url] = await asyncio.shield(task)
-        return page
+            self._parsed += 1
+        return await asyncio.shield(task)
+
+    def _done_with(self, response: Response | None) -> None:
+        """A subject no longer needs this page: the last one lets it go."""
+        if response is None or response.url not in self._wanted:
+            return
+        self._wanted[response.url] -= 1
+        if self._wanted[response.url] <= 0:
+            del self._wanted[response.url]
+            self._parsing.pop(response.url, None)
+            self._released.add(response.url)
+            response.body = b""
 
     async def _parse_in_thread(self, response: Response) -> Page:
         # One parse at a time: more threads would only compete with the event loop for the GIL.
@@ -299,10 +317,13 @@ class Engine:
             subject = Subject("landing_page", url=landing.url_as_written)
             if in_shard(subject, shard):
                 jobs.append(self._landing(subject, landing))
+                self._wanted[landing.url] += 1
         for product in campaign.products:
             subject = Subject("product", id=product.id)
             if in_shard(subject, shard):
                 jobs.append(self._product(subject, product))
+                if product.url:
+                    self._wanted[product.url] += 1
         jobs.extend(self._creative_jobs())
         return jobs
 
@@ -322,6 +343,7 @@ class Engine:
         ctx.sitemap = await self._sitemaps_for(response)
         result = SubjectResult(subject, landing.url, landing.location, landing.channel)
         self._apply(result, ctx, "landing_page", page, landing.ignore)
+        self._done_with(response)
         return result
 
     async def _landing_probes(self, ctx: LandingContext) -> None:
@@ -364,6 +386,7 @@ class Engine:
             ctx.robots = await self._once(self._robots, origin, self._read_robots)
         result = SubjectResult(subject, product.url, product.location)
         self._apply(result, ctx, "product", page, product.ignore)
+        self._done_with(response)
         return result
 
     # --- creatives: one job per distinct link ---------------------------------------------
@@ -377,6 +400,8 @@ class Engine:
                 subject = Subject("creative_link", file=creative.file, url=link.written)
                 if in_shard(subject, self.options.shard):
                     jobs.append(self._creative_link(subject, creative, link))
+                    if link.url:
+                        self._wanted[self._moved(link.url)] += 1
         return jobs
 
     @_never_lost
@@ -395,6 +420,7 @@ class Engine:
         where = Location(shown, link.line, link.column)
         result = SubjectResult(subject, target or link.written, where, creative.channel)
         self._apply(result, ctx, "creative_link", page, [])
+        self._done_with(response)
         return result
 
     def _moved(self, url: str) -> str:

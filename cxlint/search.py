@@ -17,6 +17,7 @@ Reading a results page, in order:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -116,10 +117,22 @@ class ProductSearch:
 class SiteSearch:
     """Queries one site search and reads its results pages."""
 
-    def __init__(self, config: SearchConfig, fetcher: Fetcher, site_url: str | None = None) -> None:
+    def __init__(
+        self,
+        config: SearchConfig,
+        fetcher: Fetcher,
+        site_url: str | None = None,
+        *,
+        release_bodies: bool = False,
+    ) -> None:
         self.config = config
         self.fetcher = fetcher
         self.site_url = site_url  # relative URLs in a JSON API's answer resolve against it
+        # The run's own search drops each results page's body once read: a catalogue's
+        # thousands of results pages would otherwise stay in memory until the run ends.
+        # Its results are kept per query instead, so no one needs the body again.
+        self.release_bodies = release_bodies
+        self._results: dict[str, asyncio.Future[QueryResult]] = {}
         self._chrome: set[str] = set()  # links of the empty-results page
         self._empty_print: str | None = None  # the empty-results page's text, probe removed
         self._empty_landing: str | None = None  # where a search that finds nothing redirects
@@ -141,8 +154,22 @@ class SiteSearch:
         return await self._fetch(query)
 
     async def _fetch(self, query: str) -> QueryResult:
+        """Each distinct query is read once; concurrent askers share the one reading."""
+        pending = self._results.get(query)
+        if pending is None:
+            pending = self._results[query] = asyncio.ensure_future(self._read(query))
+        return await asyncio.shield(pending)
+
+    async def _read(self, query: str) -> QueryResult:
         url = self.url_for(query)
         response = await self.fetcher.get(url)
+        try:
+            return self._read_response(query, url, response)
+        finally:
+            if self.release_bodies:
+                response.body = b""
+
+    def _read_response(self, query: str, url: str, response: Response) -> QueryResult:
         result = QueryResult(query=query, url=url, status=response.status)
         result.error = _broken(response)
         if result.error:
