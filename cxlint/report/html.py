@@ -266,6 +266,8 @@ def _facts(evidence: dict[str, Any], origin: str) -> list[tuple[str, list[tuple[
             if isinstance(item, dict):
                 text = " · ".join(f"{k}: {v}" for k, v in item.items())
                 shown.append((safe(text), None))
+            elif isinstance(item, bool):
+                shown.append(("yes" if item else "no", None))
             else:
                 text = safe(item)
                 shown.append((short_url(text, origin), _href(text)))
