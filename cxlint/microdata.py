@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bs4 import Tag
+from cxlint.tree import Element, as_element, children, text
 
 SOURCE = "microdata"
 MAX_ITEMS = 500  # bounds hostile pages with thousands of itemscopes
@@ -30,17 +30,17 @@ _URL_ATTRS = {
 _VALUE_ATTRS = {"meta": "content", "data": "value", "meter": "value", "time": "datetime"}
 
 
-def items(root: Tag) -> list[dict[str, Any]]:
-    """The top-level microdata items of a document, each with its nested items."""
+def items(root: Element) -> list[dict[str, Any]]:
+    """The top-level microdata items of a document (an lxml element), with their nested items."""
     budget = [MAX_ITEMS]
     return [
         _item(scope, budget)
-        for scope in root.find_all(attrs={"itemscope": True})
-        if not scope.has_attr("itemprop") and budget[0] > 0
+        for scope in as_element(root).iterfind(".//*[@itemscope]")
+        if scope.get("itemprop") is None and budget[0] > 0
     ]
 
 
-def _item(scope: Tag, budget: list[int]) -> dict[str, Any]:
+def _item(scope: Element, budget: list[int]) -> dict[str, Any]:
     budget[0] -= 1
     item: dict[str, Any] = {"@source": SOURCE}
     kinds = str(scope.get("itemtype") or "").split()
@@ -48,7 +48,9 @@ def _item(scope: Tag, budget: list[int]) -> dict[str, Any]:
         item["@type"] = kinds[0] if len(kinds) == 1 else kinds
     for prop in _properties(scope):
         value = (
-            _item(prop, budget) if prop.has_attr("itemscope") and budget[0] > 0 else _value(prop)
+            _item(prop, budget)
+            if prop.get("itemscope") is not None and budget[0] > 0
+            else _value(prop)
         )
         for name in str(prop.get("itemprop") or "").split():
             if name in item:  # a repeated property becomes a list, as in JSON-LD
@@ -59,23 +61,24 @@ def _item(scope: Tag, budget: list[int]) -> dict[str, Any]:
     return item
 
 
-def _properties(scope: Tag) -> list[Tag]:
+def _properties(scope: Element) -> list[Element]:
     """The itemprop elements that belong to `scope`, not to an item nested inside it."""
-    found: list[Tag] = []
-    stack = list(reversed([c for c in scope.children if isinstance(c, Tag)]))
+    found: list[Element] = []
+    stack = list(reversed(children(scope)))
     while stack:
         node = stack.pop()
-        if node.has_attr("itemprop"):
+        if node.get("itemprop") is not None:
             found.append(node)
-        if not node.has_attr("itemscope"):  # a nested item owns its own properties
-            stack.extend(reversed([c for c in node.children if isinstance(c, Tag)]))
+        if node.get("itemscope") is None:  # a nested item owns its own properties
+            stack.extend(reversed(children(node)))
     return found
 
 
-def _value(prop: Tag) -> str:
-    if prop.has_attr("content"):  # <span itemprop="price" content="499.99">$499.99</span>
-        return str(prop["content"]).strip()
-    attr = _URL_ATTRS.get(prop.name) or _VALUE_ATTRS.get(prop.name)
-    if attr and prop.has_attr(attr):
-        return str(prop[attr]).strip()
-    return " ".join(prop.get_text(" ").split())
+def _value(prop: Element) -> str:
+    content = prop.get("content")
+    if content is not None:  # <span itemprop="price" content="499.99">$499.99</span>
+        return content.strip()
+    attr = _URL_ATTRS.get(prop.tag) or _VALUE_ATTRS.get(prop.tag)
+    if attr and prop.get(attr) is not None:
+        return prop.get(attr).strip()
+    return " ".join(text(prop).split())

