@@ -1,3 +1,5 @@
 from cxlint.cli import main
 
-main()
+# Guarded: worker processes that parse pages import this module too, and must not run the CLI.
+if __name__ == "__main__":
+    main()

@@ -7,6 +7,7 @@ malformed URL (a linter must describe bad input, not crash on it).
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, quote, unquote, unquote_plus, urlencode, urljoin, urlsplit
 
@@ -170,6 +171,7 @@ def _is_tracking(name: str) -> bool:
     return lowered.startswith("utm_") or lowered in _TRACKING_PARAMS
 
 
+@functools.lru_cache(maxsize=65_536)  # results pages repeat the same menu links by hundreds
 def normalize_for_compare(url: str) -> str:
     """A canonical form of `url` for deciding whether two links reach the same page.
 
