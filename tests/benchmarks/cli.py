@@ -451,6 +451,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with Nginx(site, workdir / "nginx") as server:
             print(f"nginx serving {site} at {server.base}")
+            (site / "sitemap.xml").write_text(store.sitemap(largest, server.base))
             for size in args.sizes:
                 case = _case(workdir, size, server.base, args.concurrency)
                 runs = args.large_runs if size >= LARGE else args.runs

@@ -28,7 +28,7 @@ daemon off;
 worker_rlimit_nofile {files};
 events {{ worker_connections {connections}; }}
 http {{
-    types {{ text/html html; text/css css; text/plain txt; }}
+    types {{ text/html html; text/css css; text/plain txt; application/xml xml; }}
     default_type text/html;
     charset utf-8;
     access_log off;

@@ -10,6 +10,7 @@ Layout (nginx maps clean URLs to these files, see nginx.py):
   products/<slug>.html                    one page per product, 30-60 KB, Product JSON-LD
   lp/<slug>.html                          a landing page for every 10th product
   search/<MODEL>.html, search/_empty.html results per model number; "no results" for the rest
+  sitemap.xml                             every product and landing page (written per port)
 """
 
 from __future__ import annotations
@@ -314,6 +315,22 @@ def manifest(count: int, base: str) -> str:
                 f"  - {{url: '{p.landing_url(campaign_id)}', channel: email, products: [{p.id}]}}"
             )
     return "\n".join(lines) + "\n"
+
+
+def sitemap(count: int, base: str) -> str:
+    """sitemap.xml of every product and landing page; its URLs are absolute, so it is written
+    once nginx has its port."""
+    pages = [base + "/"]
+    for index in range(count):
+        p = product(index)
+        pages.append(base + p.url)
+        if p.has_landing:
+            pages.append(f"{base}/lp/{p.slug}")
+    entries = "".join(f"<url><loc>{url}</loc></url>" for url in pages)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n'
+    )
 
 
 def product_urls(count: int, base: str) -> list[str]:
