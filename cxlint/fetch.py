@@ -439,7 +439,6 @@ class Fetcher:
 
     def _classify(self, exc: Exception) -> _Failure:
         """An httpx exception as a plain-words _Failure, retryable when it may be transient."""
-        opts = self.options
         causes = list(_causes(exc))
         # The transport maps aiohttp's errors to httpx's coarsely (a dropped connection becomes
         # a ConnectTimeout), so the aiohttp error it was raised from decides first.
@@ -449,14 +448,11 @@ class Fetcher:
             if failure is not None:
                 return failure
         elif isinstance(exc, httpx.ConnectTimeout):
-            message = f"could not connect within {opts.connect_timeout:g} s"
-            return _Failure("timeout", message, retryable=True)
+            return self._timeout("connect")
         elif isinstance(exc, httpx.ReadTimeout):
-            message = f"the server did not answer within {opts.timeout:g} s"
-            return _Failure("timeout", message, retryable=True)
+            return self._timeout("read")
         elif isinstance(exc, httpx.TimeoutException):  # write or pool timeout
-            message = f"the request could not be completed within {opts.timeout:g} s"
-            return _Failure("timeout", message, retryable=True)
+            return self._timeout("other")
         if any(isinstance(c, socket.gaierror) for c in causes):
             return _Failure("dns", "host name could not be resolved")
         cert_error = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
@@ -491,20 +487,25 @@ class Fetcher:
             return _Failure("protocol", f"the response could not be decoded ({exc})")
         return _Failure("protocol", f"HTTP error ({type(exc).__name__}: {exc})")
 
+    def _timeout(self, phase: str) -> _Failure:
+        """The same words for a timeout, whichever client layer reported it."""
+        opts = self.options
+        message = {
+            "connect": f"could not connect within {opts.connect_timeout:g} s",
+            "read": f"the server did not answer within {opts.timeout:g} s",
+        }.get(phase, f"the request could not be completed within {opts.timeout:g} s")
+        return _Failure("timeout", message, retryable=True)
+
     def _classify_aiohttp(
         self, wire: aiohttp.ClientError, causes: list[BaseException]
     ) -> _Failure | None:
         """The aiohttp errors whose httpx mapping would mislead; None: classify as usual."""
-        opts = self.options
         if isinstance(wire, aiohttp.ConnectionTimeoutError):
-            message = f"could not connect within {opts.connect_timeout:g} s"
-            return _Failure("timeout", message, retryable=True)
+            return self._timeout("connect")
         if isinstance(wire, aiohttp.SocketTimeoutError):
-            message = f"the server did not answer within {opts.timeout:g} s"
-            return _Failure("timeout", message, retryable=True)
+            return self._timeout("read")
         if isinstance(wire, aiohttp.ServerTimeoutError):
-            message = f"the request could not be completed within {opts.timeout:g} s"
-            return _Failure("timeout", message, retryable=True)
+            return self._timeout("other")
         if isinstance(wire, aiohttp.ClientConnectorError):
             return None  # DNS, TLS, refused: found among the causes as with httpx's transport
         # A reset mid-body reaches us only named in the payload error's text.
