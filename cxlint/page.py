@@ -107,8 +107,13 @@ class Page:
         return " ".join([self.title, *self.h1, self.text])
 
 
-def parse_page(response: Response) -> Page:
-    """Build the page facts of a response (HTML or not)."""
+def parse_page(response: Response, *, results: bool = False) -> Page:
+    """Build the page facts of a response (HTML or not).
+
+    `results` reads a search results page, lightly: its title, headings, text and links,
+    each link with the text of the result around it (`Link.item`), and nothing else (no
+    structured data, meta, forms or prices). Other pages' links carry no item text: reading
+    it for a 240-link menu was half of all parsing."""
     page = Page(
         url=response.url,
         final_url=response.final_url,
@@ -129,7 +134,7 @@ def parse_page(response: Response) -> Page:
     if not page.is_html or not response.body:
         return page
     try:
-        _fill_from_html(page, _first_tags(response.body), _charset(content_type))
+        _fill_from_html(page, _first_tags(response.body), _charset(content_type), results)
     except Exception:  # noqa: BLE001 - a page we cannot parse has no facts, it does not stop the run
         page.is_html = False
     return page
@@ -283,7 +288,7 @@ def _clean(text: str) -> str:
     return " ".join(text.split())  # the same whitespace as \s+, faster than a regex
 
 
-def _fill_from_html(page: Page, body: bytes, charset: str | None) -> None:
+def _fill_from_html(page: Page, body: bytes, charset: str | None, results: bool) -> None:
     root, stopped = _parse(body, charset)
     if stopped or len(body) < page.size:
         cut = f"only the first {MAX_PIECES:,} tags and pieces of text were read"
@@ -295,16 +300,34 @@ def _fill_from_html(page: Page, body: bytes, charset: str | None) -> None:
     if base_tag is not None:
         base = urljoin(base, base_tag.get("href"))
 
-    for script in root.iterfind(".//script[@type]"):  # read before their strings are dropped
-        if re.search(r"ld\+json", script.get("type"), re.I):
-            page.jsonld.extend(_jsonld_objects(script.text or ""))
+    if not results:
+        for script in root.iterfind(".//script[@type]"):  # read before their strings go
+            if re.search(r"ld\+json", script.get("type"), re.I):
+                page.jsonld.extend(_jsonld_objects(script.text or ""))
     drop_non_text(root)
 
     title = root.find(".//title")
     if title is not None:
         page.title = _clean(text(title))
     page.h1 = [t for t in (_clean(text(h)) for h in root.iterfind(".//h1")) if t]
+    page.links = _links(root, base, results)
+    if not results:
+        _fill_head(page, root, base)
+        page.forms = [_form(f, base) for f in root.iterfind(".//form")]
+        page.search_actions = _microdata_search_actions(root, base)
+        page.microdata = microdata.items(root)
 
+    drop(root, INVISIBLE)
+    body = root.find(".//body")
+    body = root if body is None else body
+    page.text = _clean(text(body))
+    if not results:
+        page.prices = visible_prices(body, page.text)
+        page.main_text = _main_text(body)
+
+
+def _fill_head(page: Page, root: Element, base: str) -> None:
+    """Meta tags, the canonical URL and OpenSearch descriptions."""
     for meta in root.iterfind(".//meta"):
         key = (meta.get("name") or meta.get("property") or "").strip().lower()
         if key and meta.get("content") is not None:
@@ -321,30 +344,24 @@ def _fill_from_html(page: Page, body: bytes, charset: str | None) -> None:
         elif "search" in rel and "opensearch" in (link.get("type") or "").lower():
             page.opensearch.append(href)
 
+
+def _links(root: Element, base: str, items: bool) -> list[Link]:
     join = _joiner(base)
+    found = []
     for a in root.iterfind(".//a[@href]"):
         href = a.get("href").strip()
         if href.startswith(("#", "javascript:", "data:")):
             continue
-        page.links.append(
+        link_text = _clean(text(a))
+        found.append(
             Link(
                 url=join(href),
-                text=_clean(text(a)),
+                text=link_text,
                 rel=" ".join((a.get("rel") or "").split()),
-                item=_item_text(a),
+                item=_item_text(a, link_text) if items else "",
             )
         )
-
-    page.forms = [_form(f, base) for f in root.iterfind(".//form")]
-    page.search_actions = _microdata_search_actions(root, base)
-    page.microdata = microdata.items(root)
-
-    drop(root, INVISIBLE)
-    body = root.find(".//body")
-    body = root if body is None else body
-    page.text = _clean(text(body))
-    page.prices = visible_prices(body, page.text)
-    page.main_text = _main_text(body)
+    return found
 
 
 def _main_text(body: Element) -> str:
@@ -419,16 +436,19 @@ def _form(form: Element, base: str) -> Form:
     )
 
 
-def _item_text(link: Element) -> str:
+def _item_text(link: Element, link_text: str) -> str:
     """The text of the list item, article or table row around a link: what a results page
     shows for one result (name, model, price), read when search results are matched by text."""
     node = link.getparent()
+    child = link
     for _ in range(6):  # a result's link sits a few levels inside its item, never deeper
         if node is None or node.tag in ("body", "ul", "ol", "table"):
             return ""
         if node.tag in ("li", "article", "tr"):
+            if len(node) == 1 and child is link:  # <li><a>…</a></li>: no walk needed
+                return _clean(" ".join((node.text or "", link_text, link.tail or "")))[:500]
             return _clean(text(node))[:500]
-        node = node.getparent()
+        child, node = node, node.getparent()
     return ""
 
 

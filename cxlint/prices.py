@@ -9,7 +9,7 @@ wrong. Currency symbols are kept as shown; `compatible()` says whether one can b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 from price_parser import Price
 
+from cxlint.textscan import near_marks
 from cxlint.tree import Element, as_element
 from cxlint.tree import text as text_of
 
@@ -193,7 +194,8 @@ _HOLDS_MARKED = etree.XPath(f"boolean(.//*[{_MARK}])")
 
 def visible_prices(root: Element, text: str | None = None) -> list[VisiblePrice]:
     """Prices in the visible text of `root`, an lxml element (scripts and styles already
-    removed from it; see cxlint.tree). `text` is root's text, when already read.
+    removed from it; see cxlint.tree). `text` is root's text with its whitespace collapsed,
+    when already read.
 
     Elements the page marks as prices (`class="price"`, `itemprop="price"`) come first; then
     any amount written with a currency in the rest of the text.
@@ -216,13 +218,23 @@ def visible_prices(root: Element, text: str | None = None) -> list[VisiblePrice]
         words = " ".join(text_of(element).split())
         if words and len(words) <= 80:
             keep(words, marked=True)
-    if text is None:
-        text = text_of(root)
-    for match in _MONEY.finditer(" ".join(text.split())):
+    text = " ".join(text_of(root).split()) if text is None else text
+    for match in _amounts(text):
         if len(found) >= MAX_PRICES:
             break
         keep(match.group(0), marked=False)
     return found
+
+
+# Every amount stands beside one of these; the amount pattern runs only around them.
+_MARKS = ("$", "€", "£", "¥", "₹", "zł", "kr", *_CODES.split("|"))
+_REACH = 40  # characters an amount may take on either side of its mark ("1,234,567.89 €")
+
+
+def _amounts(text: str) -> Iterator[re.Match[str]]:
+    """_MONEY's matches in `text`, in order: those of `_MONEY.finditer(text)` for every
+    amount shorter than _REACH characters."""
+    return near_marks(_MONEY, text, _MARKS, _REACH)
 
 
 # --- currencies -------------------------------------------------------------------------------

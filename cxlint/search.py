@@ -177,7 +177,7 @@ class SiteSearch:
         if self.config.kind == "json":
             self._read_json(response, result)
             return result
-        page = parse_page(response)
+        page = parse_page(response, results=True)
         result.error = _broken_page(page, query)
         if result.error:
             return result

@@ -15,6 +15,7 @@ from cxlint.model import Issue, Product
 from cxlint.page import Page
 from cxlint.prices import Offer, VisiblePrice, compatible
 from cxlint.text import contains, contains_any_spelling
+from cxlint.textscan import near_marks
 
 # --- which offers are this product's ----------------------------------------------------------
 
@@ -182,13 +183,17 @@ _LATER_WORDS = re.compile(
     r"|back-?ordered)\b",
     re.I,
 )
+# Every phrase above holds one of these words (lower case): the patterns run only near them.
+_GONE_MARKS = ("stock", "sold", "discontinued", "no longer", "available")
+_LATER_MARKS = ("order",)
+_PHRASE_REACH = 60  # longer than any phrase above
 # "never out of stock", "we don't sell out": the words, but not the news
 _NEGATED = re.compile(r"\b(?:never|not|no|n't|rarely|before)\s+(?:\S+\s+){0,2}$", re.I)
 
 
-def _wording(text: str, pattern: re.Pattern[str]) -> str | None:
+def _wording(text: str, pattern: re.Pattern[str], marks: tuple[str, ...]) -> str | None:
     """The first unnegated match of `pattern`, with a little of its context."""
-    for match in pattern.finditer(text):
+    for match in near_marks(pattern, text, marks, _PHRASE_REACH, ignore_case=True):
         if _NEGATED.search(text[max(0, match.start() - 30) : match.start()]):
             continue
         start, end = max(0, match.start() - 40), min(len(text), match.end() + 40)
@@ -205,8 +210,8 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
     gone = [o.availability for o in offers if o.availability in _GONE]
     later = [o.availability for o in offers if o.availability in _LATER]
     in_stock = any(o.availability in ("InStock", "LimitedAvailability") for o in offers)
-    says_gone = _wording(page.main_text, _GONE_WORDS)
-    says_later = _wording(page.main_text, _LATER_WORDS)
+    says_gone = _wording(page.main_text, _GONE_WORDS, _GONE_MARKS)
+    says_later = _wording(page.main_text, _LATER_WORDS, _LATER_MARKS)
     evidence: dict[str, Any] = {"page": page.final_url}
     if stated:
         evidence["product_data"] = stated[:5]
