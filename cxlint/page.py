@@ -41,7 +41,7 @@ _MAIN = etree.XPath(".//main")  # the first, else the first role=main
 _ROLE_MAIN = etree.XPath(".//*[@role='main']")
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     url: str  # absolute
     text: str
@@ -107,13 +107,20 @@ class Page:
         return " ".join([self.title, *self.h1, self.text])
 
 
-def parse_page(response: Response, *, results: bool = False) -> Page:
-    """Build the page facts of a response (HTML or not).
+def parse_page(response: Response) -> Page:
+    """Build the page facts of a response (HTML or not). Links carry no item text."""
+    return _page_of(response, None)
 
-    `results` reads a search results page, lightly: its title, headings, text and links,
-    each link with the text of the result around it (`Link.item`), and nothing else (no
-    structured data, meta, forms or prices). Other pages' links carry no item text: reading
-    it for a 240-link menu was half of all parsing."""
+
+def parse_results_page(response: Response, wanted: Callable[[str], bool]) -> Page:
+    """A search results page, read lightly: title, headings, text and links, and no
+    structured data, meta, forms or prices. Each link whose URL `wanted` accepts carries the
+    text of the result around it (`Link.item`); reading that for every link of a 240-link menu
+    on every page was half of all parsing."""
+    return _page_of(response, wanted)
+
+
+def _page_of(response: Response, results: Callable[[str], bool] | None) -> Page:
     page = Page(
         url=response.url,
         final_url=response.final_url,
@@ -288,7 +295,10 @@ def _clean(text: str) -> str:
     return " ".join(text.split())  # the same whitespace as \s+, faster than a regex
 
 
-def _fill_from_html(page: Page, body: bytes, charset: str | None, results: bool) -> None:
+def _fill_from_html(
+    page: Page, body: bytes, charset: str | None, results: Callable[[str], bool] | None
+) -> None:
+    """Fill the facts of an HTML page; `results` (a results page) as parse_results_page."""
     root, stopped = _parse(body, charset)
     if stopped or len(body) < page.size:
         cut = f"only the first {MAX_PIECES:,} tags and pieces of text were read"
@@ -300,7 +310,7 @@ def _fill_from_html(page: Page, body: bytes, charset: str | None, results: bool)
     if base_tag is not None:
         base = urljoin(base, base_tag.get("href"))
 
-    if not results:
+    if results is None:
         for script in root.iterfind(".//script[@type]"):  # read before their strings go
             if re.search(r"ld\+json", script.get("type"), re.I):
                 page.jsonld.extend(_jsonld_objects(script.text or ""))
@@ -311,7 +321,7 @@ def _fill_from_html(page: Page, body: bytes, charset: str | None, results: bool)
         page.title = _clean(text(title))
     page.h1 = [t for t in (_clean(text(h)) for h in root.iterfind(".//h1")) if t]
     page.links = _links(root, base, results)
-    if not results:
+    if results is None:
         _fill_head(page, root, base)
         page.forms = [_form(f, base) for f in root.iterfind(".//form")]
         page.search_actions = _microdata_search_actions(root, base)
@@ -321,7 +331,7 @@ def _fill_from_html(page: Page, body: bytes, charset: str | None, results: bool)
     body = root.find(".//body")
     body = root if body is None else body
     page.text = _clean(text(body))
-    if not results:
+    if results is None:
         page.prices = visible_prices(body, page.text)
         page.main_text = _main_text(body)
 
@@ -345,20 +355,26 @@ def _fill_head(page: Page, root: Element, base: str) -> None:
             page.opensearch.append(href)
 
 
-def _links(root: Element, base: str, items: bool) -> list[Link]:
+def _links(root: Element, base: str, items: Callable[[str], bool] | None) -> list[Link]:
+    # The hottest loop of parsing (a shop's page has hundreds of links): kept lean.
     join = _joiner(base)
     found = []
-    for a in root.iterfind(".//a[@href]"):
-        href = a.get("href").strip()
+    for a in root.iter("a"):
+        href = a.get("href")
+        if href is None:
+            continue
+        href = href.strip()
         if href.startswith(("#", "javascript:", "data:")):
             continue
-        link_text = _clean(text(a))
+        url = join(href)
+        link_text = " ".join((a.text or "" if len(a) == 0 else text(a)).split())
+        rel = a.get("rel")
         found.append(
             Link(
-                url=join(href),
-                text=link_text,
-                rel=" ".join((a.get("rel") or "").split()),
-                item=_item_text(a, link_text) if items else "",
+                url,
+                link_text,
+                " ".join(rel.split()) if rel else "",
+                _item_text(a, link_text) if items and items(url) else "",
             )
         )
     return found

@@ -30,7 +30,7 @@ from cxlint import urls
 from cxlint.checks.evidence import status_words
 from cxlint.fetch import Fetcher
 from cxlint.model import Product, Response, SearchConfig
-from cxlint.page import Page, parse_page
+from cxlint.page import Page, parse_results_page
 from cxlint.text import contains, contains_any_spelling, model_variants
 
 # A query no catalogue matches: its results page is the site's own "nothing found" page,
@@ -177,7 +177,8 @@ class SiteSearch:
         if self.config.kind == "json":
             self._read_json(response, result)
             return result
-        page = parse_page(response, results=True)
+        wanted = _nothing if query == EMPTY_PROBE else self._may_be_result
+        page = parse_results_page(response, wanted)
         result.error = _broken_page(page, query)
         if result.error:
             return result
@@ -207,6 +208,11 @@ class SiteSearch:
                 result.texts.append(text)
         return result
 
+    def _may_be_result(self, url: str) -> bool:
+        """Whether a link may be a result, so its item's text is worth reading: the links
+        of the empty-results page (menus, footer) are on every results page, and never are."""
+        return urls.normalize_for_compare(url) not in self._chrome
+
     def _read_json(self, response: Response, result: QueryResult) -> None:
         import jmespath  # only JSON search endpoints need it
 
@@ -234,6 +240,10 @@ class SiteSearch:
                 seen.add(normal)
                 result.results.append(normal)
                 result.texts.append(_json_text(item))
+
+
+def _nothing(url: str) -> bool:
+    return False
 
 
 def _quote_path(query: str) -> str:

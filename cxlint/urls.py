@@ -70,6 +70,7 @@ def resolve(url: str, base: str) -> str:
         return url.strip()
 
 
+@functools.lru_cache(maxsize=16_384)  # asked for every link of every results page
 def origin(url: str) -> str:
     """`scheme://host[:port]`, lower-cased, default ports dropped; "" for a relative URL.
 
@@ -217,6 +218,7 @@ def query_params(url: str) -> list[tuple[str, str]]:
     return parse_qsl(query, keep_blank_values=True)
 
 
+@functools.lru_cache(maxsize=16_384)
 def is_http_url(url: str) -> bool:
     """True for an absolute `http:`/`https:` URL with a host: something cxlint can fetch."""
     try:
