@@ -406,6 +406,14 @@ def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             metavar="K/N",
             help="Check only shard K of N of the campaign's subjects.",
         ),
+        click.option(
+            "--cache",
+            default=None,
+            metavar="DIR",
+            type=click.Path(file_okay=False),
+            help="Keep validators (ETag, Last-Modified) and page facts in DIR; re-runs ask "
+            "for unchanged pages with conditional requests (304) and skip re-reading them.",
+        ),
         click.option("--verbose", "-v", is_flag=True, help="Also list the subjects that passed."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
         click.option("--color/--no-color", default=None, help="Colour (default: on a terminal)."),
@@ -436,7 +444,9 @@ def _check(
     campaign.secrets.extend(headers.values())
     _invocation.secrets = campaign.secrets
     fetch = _fetch_options({**campaign.site.headers, **headers}, kw)
-    options = RunOptions(fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url))
+    options = RunOptions(
+        fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url), cache=kw["cache"]
+    )
     result = _run(campaign, options, _split(kw["select"]), _split(kw["ignore"]), kw["quiet"])
     result = _compare(result, baseline)
     _emit(result, reports, kw["color"], kw["verbose"])

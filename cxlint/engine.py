@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cxlint import PROJECT_URL, __version__, probes, urls
+from cxlint.cache import PAGE, PageCache
 from cxlint.catalogue import Rule
 from cxlint.checks import CheckSpec, Skip, registry
 from cxlint.checks.context import (
@@ -67,6 +68,7 @@ class RunOptions:
     fetch: FetchOptions = field(default_factory=FetchOptions)
     shard: tuple[int, int] | None = None  # (k, n), 1-based k
     origin: str | None = None  # the origin checked, when --base-url moved it
+    cache: str | None = None  # --cache DIR: validators and page facts kept between runs
 
 
 def active_rules(
@@ -176,6 +178,7 @@ class Engine:
         self._released: set[str] = set()
         self._parse_slot = asyncio.Semaphore(1)
         self._search: SiteSearch | None = None
+        self._cache: PageCache | None = None
         self._search_info: dict[str, Any] = {}
         self._home: Page | None = None
         # The made-up path name of the not-found probes: no site has it, and the same
@@ -195,28 +198,22 @@ class Engine:
         started = datetime.now(UTC)
         clock = time.perf_counter()
         campaign = self.campaign
-        async with Fetcher(self.options.fetch) as fetcher:
-            self.fetcher = fetcher
-            await self._prepare()
-            jobs = self._jobs()
-            self.total, self.done = len(jobs), 0
-            if self.progress:
-                self.progress(0, self.total)
-
-            async def tracked(job: Any) -> SubjectResult:
-                result = await job
-                self.done += 1
-                if self.progress:
-                    self.progress(self.done, self.total)
-                return result
-
-            subjects = await asyncio.gather(*(tracked(job) for job in jobs))
-            stats = dict(fetcher.stats)
+        self._cache = PageCache(self.options.cache) if self.options.cache else None
+        try:
+            subjects, stats = await self._run_jobs()
+        finally:
+            if self._cache is not None:
+                self._cache.close()
         stats.update(
             pages=self._parsed,
             searches=len(self._search.sent) if self._search else 0,
             seconds=round(time.perf_counter() - clock, 3),
         )
+        if self._cache is not None:
+            stats.update(
+                not_modified=stats.get("not_modified", 0),
+                cache_stored=self._cache.stats["stored"],
+            )
         result = RunResult(
             tool={"name": "cxlint", "version": __version__, "url": PROJECT_URL},
             campaign={
@@ -237,10 +234,29 @@ class Engine:
             result.stats["shard"] = "{}/{}".format(*self.options.shard)
         return scrub(result, campaign.secrets)
 
+    async def _run_jobs(self) -> tuple[list[SubjectResult], dict[str, Any]]:
+        async with Fetcher(self.options.fetch) as fetcher:
+            self.fetcher = fetcher
+            await self._prepare()
+            jobs = self._jobs()
+            self.total, self.done = len(jobs), 0
+            if self.progress:
+                self.progress(0, self.total)
+
+            async def tracked(job: Any) -> SubjectResult:
+                result = await job
+                self.done += 1
+                if self.progress:
+                    self.progress(self.done, self.total)
+                return result
+
+            subjects = await asyncio.gather(*(tracked(job) for job in jobs))
+            return list(subjects), dict(fetcher.stats)
+
     # --- preparation: the site's home page and its search -----------------------------------
 
     async def _prepare(self) -> None:
-        home_response = await self.fetcher.get(self.campaign.site.url)
+        home_response = await self._get(self.campaign.site.url)
         self._home = await self._parse(home_response)
         if not any(name in self.rules for name in (*SEARCH_RULES, "search-not-found")):
             return
@@ -256,7 +272,13 @@ class Engine:
             )
             if config is None:
                 return
-        search = SiteSearch(config, self.fetcher, self.campaign.site.url, release_bodies=True)
+        search = SiteSearch(
+            config,
+            self.fetcher,
+            self.campaign.site.url,
+            release_bodies=True,
+            cache=self._cache,
+        )
         probe = await search.probe()
         self._search_info = {
             **self._search_info,
@@ -273,7 +295,22 @@ class Engine:
         self._search = search
 
     async def _fetch_page(self, url: str) -> Page | None:
-        return await self._parse(await self.fetcher.get(url))
+        return await self._parse(await self._get(url))
+
+    async def _get(self, url: str) -> Response:
+        """A page the engine parses. With --cache it is asked for conditionally, and when the
+        site says it has not changed (304) its facts come from the cache, not from a parse."""
+        entry = self._cache.lookup(PAGE, url) if self._cache else None
+        if entry is None:
+            return await self.fetcher.get(url)
+        response = await self.fetcher.get(url, entry.conditional)
+        if response.status != 304 or response.error:
+            return response
+        response, page = entry.restore(response)
+        if url not in self._parsing and url not in self._released:
+            self._parsing[url] = asyncio.get_running_loop().create_future()
+            self._parsing[url].set_result(page)
+        return response
 
     async def _parse(self, response: Response) -> Page | None:
         """The parsed page of a response that has one; each URL is parsed once, in a worker
@@ -284,7 +321,7 @@ class Engine:
             raise RuntimeError(f"page {response.url} was needed after it was let go")
         task = self._parsing.get(response.url)
         if task is None:
-            task = asyncio.ensure_future(self._parse_in_thread(response))
+            task = asyncio.ensure_future(self._parse_and_keep(response))
             self._parsing[response.url] = task
             self._parsed += 1
         return await asyncio.shield(task)
@@ -304,6 +341,12 @@ class Engine:
         # One parse at a time: more threads would only compete with the event loop for the GIL.
         async with self._parse_slot:
             return await asyncio.to_thread(parse_page, response)
+
+    async def _parse_and_keep(self, response: Response) -> Page:
+        page = await self._parse_in_thread(response)
+        if self._cache is not None:
+            self._cache.store(PAGE, response.url, response, page)
+        return page
 
     # --- one job per subject ----------------------------------------------------------------
 
@@ -335,7 +378,7 @@ class Engine:
 
     @_never_lost
     async def _landing(self, subject: Subject, landing: Any) -> SubjectResult:
-        response = await self.fetcher.get(landing.url)
+        response = await self._get(landing.url)
         page = await self._parse(response)
         products = [p for pid in landing.products if (p := self.campaign.product(pid))]
         ctx = LandingContext(self.campaign, landing, response, page, products, self._home)
@@ -367,7 +410,7 @@ class Engine:
 
     @_never_lost
     async def _product(self, subject: Subject, product: Any) -> SubjectResult:
-        response = await self.fetcher.get(product.url) if product.url else None
+        response = await self._get(product.url) if product.url else None
         page = await self._parse(response) if response else None
         search, skipped = None, None
         wanted = [r for r in SEARCH_RULES if r in self.rules]
@@ -409,7 +452,7 @@ class Engine:
         self, subject: Subject, creative: Any, link: CreativeLink
     ) -> SubjectResult:
         target = self._moved(link.url) if link.url else None
-        response = await self.fetcher.get(target) if target else None
+        response = await self._get(target) if target else None
         page = await self._parse(response) if response else None
         if self._campaign_pages is None:
             self._campaign_pages = asyncio.ensure_future(self._gather_campaign_pages())

@@ -40,7 +40,7 @@ from httpx_aiohttp import AiohttpTransport
 from protego import Protego
 
 from cxlint import PROJECT_URL, __version__
-from cxlint.model import Hop, Response
+from cxlint.model import Conditional, Hop, Response
 
 try:  # optional: brotli ("br") is only asked for when it can be decoded within bounds
     import brotli as _brotli
@@ -216,12 +216,16 @@ class Fetcher:
 
     # --- public API -----------------------------------------------------------------------
 
-    async def get(self, url: str) -> Response:
-        """The URL's outcome after following redirects. Never raises for network trouble."""
-        task = self._tasks.get(url)
+    async def get(self, url: str, conditional: Conditional | None = None) -> Response:
+        """The URL's outcome after following redirects. Never raises for network trouble.
+
+        With `conditional`, the request for its hop carries its validators, and a page that
+        has not changed answers 304 with no body (the caller holds what it learnt of it)."""
+        key: str | tuple[str, ...] = url if conditional is None else (url, *conditional.key)
+        task = self._tasks.get(key)
         if task is None:
-            task = asyncio.ensure_future(self._fetch_counted(url))
-            self._tasks[url] = task
+            task = asyncio.ensure_future(self._fetch_counted(url, conditional))
+            self._tasks[key] = task
         else:
             self.stats["cache_hits"] += 1
         # shield: one caller being cancelled must not cancel the fetch the others share.
@@ -237,13 +241,19 @@ class Fetcher:
 
     # --- one URL: the redirect chain ------------------------------------------------------
 
-    async def _fetch_counted(self, url: str) -> Response:
-        response = await self._fetch(url, check_robots=self.options.respect_robots)
+    async def _fetch_counted(self, url: str, conditional: Conditional | None = None) -> Response:
+        response = await self._fetch(
+            url, check_robots=self.options.respect_robots, conditional=conditional
+        )
         if response.error is not None and response.error_kind != "robots":
             self.stats["errors"] += 1
+        elif response.status == 304 and conditional is not None:
+            self.stats["not_modified"] = self.stats.get("not_modified", 0) + 1
         return response
 
-    async def _fetch(self, url: str, *, check_robots: bool) -> Response:
+    async def _fetch(
+        self, url: str, *, check_robots: bool, conditional: Conditional | None = None
+    ) -> Response:
         chain: list[Hop] = []
         current = url
         try:
@@ -256,7 +266,10 @@ class Fetcher:
                         f"blocked by robots.txt for user agent {ROBOTS_AGENT}",
                         url=current,
                     )
-                reply, attempts = await self._send_with_retries(current)
+                validators = (
+                    conditional.headers if conditional and conditional.url == current else None
+                )
+                reply, attempts = await self._send_with_retries(current, validators)
                 location = reply.headers.get("location")
                 chain.append(Hop(current, reply.status, location, reply.elapsed))
                 if reply.status not in REDIRECT_STATUSES:
@@ -296,14 +309,16 @@ class Fetcher:
 
     # --- one hop: retries -----------------------------------------------------------------
 
-    async def _send_with_retries(self, url: str) -> tuple[_Reply, int]:
+    async def _send_with_retries(
+        self, url: str, headers: dict[str, str] | None = None
+    ) -> tuple[_Reply, int]:
         """One hop's final reply and how many attempts it took."""
         attempt = 0
         while True:
             attempt += 1
             last = attempt > self.options.retries
             try:
-                reply = await self._send_once(url)
+                reply = await self._send_once(url, headers)
             except _Failure as failure:
                 if not failure.retryable or last:
                     failure.attempts = attempt
@@ -343,7 +358,7 @@ class Fetcher:
 
     # --- one attempt: politeness and the wire ---------------------------------------------
 
-    async def _send_once(self, url: str) -> _Reply:
+    async def _send_once(self, url: str, headers: dict[str, str] | None = None) -> _Reply:
         client = self._ensure_client()
         opts = self.options
         deadline = opts.max_time if opts.max_time is not None else 4 * opts.timeout
@@ -353,7 +368,7 @@ class Fetcher:
             status: int | None = None
             try:
                 async with asyncio.timeout(deadline):
-                    async with client.stream("GET", url) as response:
+                    async with client.stream("GET", url, headers=headers) as response:
                         status = response.status_code
                         body, truncated = await self._read_body(response)
             except (

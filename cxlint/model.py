@@ -134,6 +134,18 @@ class Hop:
     elapsed: float = 0.0
 
 
+@dataclass(frozen=True)
+class Conditional:
+    """Validators to send with the request for one hop: "only if it changed since"."""
+
+    url: str  # the hop they belong to (where the earlier run's redirects ended)
+    headers: dict[str, str]  # If-None-Match and/or If-Modified-Since
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.url, *sorted(f"{k}: {v}" for k, v in self.headers.items()))
+
+
 @dataclass
 class Response:
     """A URL's outcome after following redirects one hop at a time.
@@ -155,6 +167,15 @@ class Response:
     )
     truncated: bool = False
     attempts: int = 1
+    # --cache: the site said "not modified" (304); the body was not sent again, the page's
+    # facts come from the cache, and `known_size` is the size of the body read before.
+    revalidated: bool = False
+    known_size: int | None = None
+
+    @property
+    def size(self) -> int:
+        """Bytes of the body as read (before any was let go, for a revalidated page)."""
+        return self.known_size if self.known_size is not None else len(self.body)
 
     @property
     def ok(self) -> bool:

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus, urljoin
 
 from cxlint import urls
+from cxlint.cache import RESULTS, PageCache
 from cxlint.checks.evidence import status_words
 from cxlint.fetch import Fetcher
 from cxlint.model import Product, Response, SearchConfig
@@ -124,6 +125,7 @@ class SiteSearch:
         site_url: str | None = None,
         *,
         release_bodies: bool = False,
+        cache: PageCache | None = None,
     ) -> None:
         self.config = config
         self.fetcher = fetcher
@@ -132,6 +134,7 @@ class SiteSearch:
         # thousands of results pages would otherwise stay in memory until the run ends.
         # Its results are kept per query instead, so no one needs the body again.
         self.release_bodies = release_bodies
+        self.cache = cache  # --cache: results pages the site says are unchanged are not read
         self._results: dict[str, asyncio.Future[QueryResult]] = {}
         self._chrome: set[str] = set()  # links of the empty-results page
         self._empty_print: str | None = None  # the empty-results page's text, probe removed
@@ -162,14 +165,22 @@ class SiteSearch:
 
     async def _read(self, query: str) -> QueryResult:
         url = self.url_for(query)
-        response = await self.fetcher.get(url)
+        entry = None
+        if self.cache is not None and self.config.kind == "html":
+            entry = self.cache.lookup(RESULTS, url)
+        response = await self.fetcher.get(url, entry.conditional if entry else None)
+        page = None
+        if entry is not None and response.status == 304 and not response.error:
+            response, page = entry.restore(response)
         try:
-            return self._read_response(query, url, response)
+            return self._read_response(query, url, response, page)
         finally:
             if self.release_bodies:
                 response.body = b""
 
-    def _read_response(self, query: str, url: str, response: Response) -> QueryResult:
+    def _read_response(
+        self, query: str, url: str, response: Response, page: Page | None = None
+    ) -> QueryResult:
         result = QueryResult(query=query, url=url, status=response.status)
         result.error = _broken(response)
         if result.error:
@@ -177,8 +188,13 @@ class SiteSearch:
         if self.config.kind == "json":
             self._read_json(response, result)
             return result
-        wanted = _nothing if query == EMPTY_PROBE else self._may_be_result
-        page = parse_results_page(response, wanted)
+        if page is None:
+            wanted = _nothing if query == EMPTY_PROBE else self._may_be_result
+            page = parse_results_page(response, wanted)
+            if self.cache is not None:
+                # Item texts were read for the links that were not the site's chrome then;
+                # the same site's unchanged pages have the same chrome.
+                self.cache.store(RESULTS, url, response, page)
         result.error = _broken_page(page, query)
         if result.error:
             return result

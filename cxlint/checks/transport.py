@@ -208,7 +208,7 @@ def slow_page(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
             fix="Make the server answer faster (caching, a CDN) and cut the redirects before "
             "the page.",
         )
-    size_kb = len(response.body) / 1000
+    size_kb = response.size / 1000
     if size_kb > options["max_kb"] or response.truncated:
         more = "more than " if response.truncated else ""
         shown = f"{size_kb:,.0f}" if size_kb >= 10 else f"{size_kb:.1f}"

@@ -15,7 +15,17 @@ from cxlint.model import RunResult, SubjectResult
 # the order a whole run lists its subjects in (engine._jobs), then manifest order
 _TYPE_ORDER = {"site": 0, "landing_page": 1, "product": 2, "creative_link": 3}
 # counters that add up across shards; the rest of stats is per shard
-_SUMMED = ("requests", "retries", "robots_blocked", "errors", "cache_hits", "pages", "searches")
+_SUMMED = (
+    "requests",
+    "retries",
+    "robots_blocked",
+    "errors",
+    "cache_hits",
+    "not_modified",
+    "cache_stored",
+    "pages",
+    "searches",
+)
 
 
 def merge(runs: list[tuple[str, RunResult]]) -> RunResult:

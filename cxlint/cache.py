@@ -1,0 +1,200 @@
+"""`--cache DIR`: re-runs that ask the site "changed since?" instead of reading every page again.
+
+After a page is parsed, its validators (ETag, Last-Modified) and its extracted facts are kept
+in DIR. The next run asks for the page conditionally (If-None-Match / If-Modified-Since); a
+304 means the page is byte for byte what was parsed, so its facts come from the cache and the
+rules run on them as before. Any other answer (a changed page, a new redirect, an error) is
+read and checked afresh, and replaces the entry: nothing is ever served stale. Pages without
+validators are never cached.
+
+One SQLite file (the standard library's sqlite3; shards of one run can share it), facts as
+zlib-compressed JSON, not pickle: a cache folder must not be a way to run code. Entries made
+by another cxlint version are dropped, since what a parse extracts changes between versions.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from dataclasses import asdict, dataclass, fields, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from cxlint import __version__
+from cxlint.errors import UsageError
+from cxlint.model import Conditional, Hop, Response
+from cxlint.page import Form, Link, Page
+from cxlint.prices import VisiblePrice
+
+PAGE = "page"  # a page the engine parses in full
+RESULTS = "results"  # a search results page, parsed lightly
+
+FILE_NAME = "cxlint-cache.sqlite3"
+_FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
+_COMMIT_EVERY = 500  # entries: a run cut short keeps most of what it learnt
+
+
+@dataclass
+class Entry:
+    """What one earlier run learnt of a URL."""
+
+    final_url: str  # the hop the validators belong to
+    status: int
+    headers: dict[str, str]
+    size: int
+    facts: dict[str, Any]
+
+    @property
+    def conditional(self) -> Conditional:
+        validators = {}
+        if etag := self.headers.get("etag"):
+            validators["if-none-match"] = etag
+        if modified := self.headers.get("last-modified"):
+            validators["if-modified-since"] = modified
+        return Conditional(self.final_url, validators)
+
+    def restore(self, response: Response) -> tuple[Response, Page]:
+        """The response and page facts of a 304 answer: the cached page as it was read, with
+        this run's redirect chain and timings."""
+        last = response.chain[-1] if response.chain else Hop(self.final_url, self.status)
+        chain = [*response.chain[:-1], replace(last, status=self.status)]
+        restored = replace(
+            response,
+            status=self.status,
+            headers=dict(self.headers),
+            chain=chain,
+            body=b"",
+            known_size=self.size,
+            revalidated=True,
+        )
+        return restored, _page_from_facts(self.facts, restored)
+
+
+class PageCache:
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._db = self._open(self.folder / FILE_NAME)
+        except OSError as exc:
+            raise UsageError(f"--cache: cannot use {folder}: {exc.strerror or exc}") from exc
+        self.stats = {"revalidated": 0, "stored": 0}
+        self._pending = 0
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        for attempt in (1, 2):
+            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS pages (kind TEXT, url TEXT, final_url TEXT,"
+                    " status INTEGER, headers TEXT, size INTEGER, facts BLOB,"
+                    " PRIMARY KEY (kind, url))"
+                )
+                row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+                if row is None or row[0] != __version__:
+                    db.execute("DELETE FROM pages")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (__version__,))
+                db.execute("BEGIN")
+                return db
+            except sqlite3.DatabaseError:
+                db.close()
+                if attempt == 2:
+                    raise
+                # Not a database (or a broken one): a cache is disposable, start a new one.
+                for stale in path.parent.glob(path.name + "*"):
+                    stale.unlink()
+        raise AssertionError("unreachable")
+
+    def lookup(self, kind: str, url: str) -> Entry | None:
+        row = self._db.execute(
+            "SELECT final_url, status, headers, size, facts FROM pages WHERE kind = ? AND url = ?",
+            (kind, url),
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            facts = json.loads(zlib.decompress(row[4]))
+            return Entry(row[0], row[1], json.loads(row[2]), row[3], facts)
+        except (ValueError, zlib.error):
+            return None  # a damaged entry is a miss
+
+    def store(self, kind: str, url: str, response: Response, page: Page) -> None:
+        """Keep a freshly read page's facts, when the site gave it validators."""
+        headers = response.headers
+        if not (headers.get("etag") or headers.get("last-modified")):
+            return
+        if response.revalidated or not response.ok or response.truncated:
+            return
+        facts = zlib.compress(json.dumps(_facts_of(page), default=str).encode(), 1)
+        self._db.execute(
+            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                kind,
+                url,
+                response.final_url,
+                response.status,
+                json.dumps(headers),
+                response.size,
+                facts,
+            ),
+        )
+        self.stats["stored"] += 1
+        self._pending += 1
+        if self._pending >= _COMMIT_EVERY:
+            self._db.execute("COMMIT")
+            self._db.execute("BEGIN")
+            self._pending = 0
+
+    def close(self) -> None:
+        try:
+            self._db.execute("COMMIT")
+        finally:
+            self._db.close()
+
+
+def _facts_of(page: Page) -> dict[str, Any]:
+    return {
+        f.name: _plain(getattr(page, f.name)) for f in fields(page) if f.name not in _FROM_RESPONSE
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    return value
+
+
+def _page_from_facts(facts: dict[str, Any], response: Response) -> Page:
+    facts = dict(facts)
+    facts["links"] = [Link(**link) for link in facts.get("links", [])]
+    facts["forms"] = [
+        Form(
+            **{
+                **form,
+                "inputs": [tuple(i) for i in form["inputs"]],
+                "hidden": [tuple(h) for h in form["hidden"]],
+            }
+        )
+        for form in facts.get("forms", [])
+    ]
+    facts["prices"] = [
+        VisiblePrice(**{**price, "amount": Decimal(price["amount"])})
+        for price in facts.get("prices", [])
+    ]
+    facts["search_actions"] = [tuple(a) for a in facts.get("search_actions", [])]
+    return Page(
+        url=response.url,
+        final_url=response.final_url,
+        status=response.status,
+        chain=response.chain,
+        headers=response.headers,
+        elapsed=response.elapsed,
+        **facts,
+    )

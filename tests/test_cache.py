@@ -1,0 +1,206 @@
+"""--cache DIR: a re-run asks for each page conditionally, takes unchanged pages' facts from the
+cache (304, no parse), and reads changed pages afresh; against a real server on 127.0.0.1 that
+honours ETags the way nginx does."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+from werkzeug import Request
+from werkzeug import Response as WResponse
+
+from cxlint.cache import FILE_NAME
+from cxlint.cli import main
+from tests.rulecase import render_page
+
+
+class Site:
+    """Pages by path; every answer has an ETag, and If-None-Match on an unchanged page gets a
+    bare 304. Records each request's path, query and validator."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        self.requests: list[tuple[str, str | None]] = []
+
+    def handle(self, request: Request) -> WResponse:
+        path = request.path
+        if path == "/search":
+            query = request.args.get("q", "")
+            path = f"/search?q={query}"
+            body = self.results(query)
+        elif path == "/go/spring":
+            self.requests.append((path, None))
+            return WResponse("", status=301, headers={"Location": "/phones/x1?utm_source=mail"})
+        elif path in self.pages:
+            body = self.pages[path]
+        else:
+            self.requests.append((path, None))
+            return WResponse("not here", status=404)
+        etag = '"' + hashlib.sha1(body.encode()).hexdigest()[:16] + '"'
+        self.requests.append((path, request.headers.get("If-None-Match")))
+        if request.headers.get("If-None-Match") == etag:
+            return WResponse(status=304, headers={"ETag": etag})
+        return WResponse(body, content_type="text/html; charset=utf-8", headers={"ETag": etag})
+
+    def results(self, query: str) -> str:
+        found = "X1" in query or "Phone" in query
+        items = '<li><a href="/phones/x1">Phone X1</a> $99.00</li>' if found else ""
+        body = f"<ol>{items}</ol>" if found else "<p>No results found for your search.</p>"
+        return render_page({"title": "Search", "h1": "Search results", "body": body})
+
+    def revalidated(self) -> int:
+        return sum(1 for _, validator in self.requests if validator)
+
+
+def product_page(price: str) -> str:
+    jsonld = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": "Phone X1",
+        "mpn": "X1",
+        "offers": {"@type": "Offer", "price": price, "priceCurrency": "USD"},
+    }
+    return render_page(
+        {
+            "title": "Phone X1",
+            "h1": "Phone X1",
+            "head": f'<script type="application/ld+json">{json.dumps(jsonld)}</script>',
+            "body": f'<p>Model X1</p><p class="price">${price}</p>',
+        }
+    )
+
+
+@pytest.fixture()
+def site(httpserver: HTTPServer) -> Site:
+    shop = Site()
+    home = '<form role="search" action="/search"><input type="search" name="q"></form>'
+    shop.pages["/"] = render_page({"title": "Shop", "h1": "Shop", "body": home})
+    shop.pages["/phones/x1"] = product_page("99.00")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("").respond_with_handler(shop.handle)
+    return shop
+
+
+def check(httpserver: HTTPServer, tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    manifest = tmp_path / "campaign.yaml"
+    manifest.write_text(
+        yaml.safe_dump(
+            {
+                "version": 1,
+                "campaign": {"name": "Cache test", "id": "cache-test"},
+                "site": {"url": httpserver.url_for("/")},
+                "products": [
+                    {
+                        "id": "x1",
+                        "name": "Phone X1",
+                        "model": "X1",
+                        "url": "/phones/x1",
+                        "price": "99.00",
+                        "currency": "USD",
+                    }
+                ],
+                "landing_pages": [
+                    {"url": "/go/spring", "products": ["x1"], "channel": "email"},
+                ],
+            }
+        )
+    )
+    report = tmp_path / "report.json"
+    runner = CliRunner()
+    outcome = runner.invoke(
+        main,
+        [
+            "check",
+            str(manifest),
+            "--quiet",
+            "--no-robots",
+            "--format",
+            "json",
+            "--output",
+            str(report),
+            *extra,
+        ],
+    )
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.output
+    return outcome.exit_code, json.loads(report.read_text())
+
+
+def findings(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted((f["rule"], f["message"]) for f in report["findings"])
+
+
+def test_a_rerun_of_an_unchanged_site_uses_304s_and_no_parses(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first_code, first = check(httpserver, tmp_path, "--cache", str(cache))
+    assert first["run"]["stats"]["cache_stored"] >= 3  # home, product page, results pages
+    assert first["run"]["stats"]["not_modified"] == 0
+    assert site.revalidated() == 0
+
+    site.requests.clear()
+    second_code, second = check(httpserver, tmp_path, "--cache", str(cache))
+    stats = second["run"]["stats"]
+    # every page that had an ETag was asked for conditionally and was not read again
+    assert stats["not_modified"] == first["run"]["stats"]["cache_stored"] == site.revalidated()
+    assert stats["pages"] == 0 and stats["cache_stored"] == 0
+    assert second_code == first_code
+    assert findings(second) == findings(first)
+    assert [s["checks"] for s in second["subjects"]] == [s["checks"] for s in first["subjects"]]
+
+
+def test_a_changed_page_is_read_again_never_served_stale(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _, first = check(httpserver, tmp_path, "--cache", str(cache))
+    assert not [f for f in first["findings"] if f["rule"] == "price-mismatch"]
+
+    site.pages["/phones/x1"] = product_page("149.00")  # a new ETag
+    _, second = check(httpserver, tmp_path, "--cache", str(cache))
+    mismatch = [f for f in second["findings"] if f["rule"] == "price-mismatch"]
+    assert mismatch and "149" in json.dumps(mismatch[0]["evidence"])
+    # only the changed page was parsed: as the product page and where the landing page lands
+    assert second["run"]["stats"]["pages"] == 2
+    assert second["run"]["stats"]["not_modified"] >= 2
+
+    # and the cache now holds the new facts: a third run agrees without parsing
+    _, third = check(httpserver, tmp_path, "--cache", str(cache))
+    assert third["run"]["stats"]["pages"] == 0
+    assert findings(third) == findings(second)
+
+
+def test_no_cache_no_conditional_requests(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    check(httpserver, tmp_path)
+    check(httpserver, tmp_path)
+    assert site.revalidated() == 0
+
+
+def test_a_damaged_cache_is_replaced_and_a_bad_folder_is_a_usage_error(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / FILE_NAME).write_bytes(b"this is not a database" * 100)
+    code, report = check(httpserver, tmp_path, "--cache", str(cache))
+    assert code in (0, 1) and report["run"]["stats"]["cache_stored"] >= 3
+    with sqlite3.connect(cache / FILE_NAME) as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] >= 3
+
+    blocker = tmp_path / "file"
+    blocker.write_text("a file, not a folder")
+    outcome = CliRunner().invoke(
+        main, ["check", str(tmp_path / "campaign.yaml"), "--cache", str(blocker / "sub")]
+    )
+    assert outcome.exit_code == 2
+    assert "--cache" in outcome.output and "Traceback" not in outcome.output
