@@ -1,11 +1,12 @@
 """`--cache DIR`: re-runs that ask the site "changed since?" instead of reading every page again.
 
-After a page is parsed, its validators (ETag, Last-Modified) and its extracted facts are kept
-in DIR. The next run asks for the page conditionally (If-None-Match / If-Modified-Since); a
-304 means the page is byte for byte what was parsed, so its facts come from the cache and the
-rules run on them as before. Any other answer (a changed page, a new redirect, an error) is
-read and checked afresh, and replaces the entry: nothing is ever served stale. Pages without
-validators are never cached.
+After a page is parsed, its validators (ETag, Last-Modified) and what was learnt from it are
+kept in DIR: a page's extracted facts, or what a search results page answered. The next run
+asks for the page conditionally (If-None-Match / If-Modified-Since); a 304 means the page is
+what was read before, so what was learnt comes from the cache and the rules run on it as
+before. Any other answer (a changed page, a new redirect, an error) is read and checked
+afresh, and replaces the entry: nothing is ever served stale. Pages without validators are
+never cached.
 
 One SQLite file (the standard library's sqlite3; shards of one run can share it), facts as
 zlib-compressed JSON, not pickle: a cache folder must not be a way to run code. Entries made
@@ -28,12 +29,13 @@ from cxlint.model import Conditional, Hop, Response
 from cxlint.page import Form, Link, Page
 from cxlint.prices import VisiblePrice
 
-PAGE = "page"  # a page the engine parses in full
-RESULTS = "results"  # a search results page, parsed lightly
+PAGE = "page"  # a page the engine parses in full: its facts
+RESULTS = "results"  # a search results page: what the search read from it
 
 FILE_NAME = "cxlint-cache.sqlite3"
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
 _COMMIT_EVERY = 500  # entries: a run cut short keeps most of what it learnt
+_FORMAT = 1  # of the facts: entries of another format (or cxlint version) are dropped
 
 
 @dataclass
@@ -55,9 +57,9 @@ class Entry:
             validators["if-modified-since"] = modified
         return Conditional(self.final_url, validators)
 
-    def restore(self, response: Response) -> tuple[Response, Page]:
-        """The response and page facts of a 304 answer: the cached page as it was read, with
-        this run's redirect chain and timings."""
+    def restore(self, response: Response) -> Response:
+        """The response of a 304 answer as the cached page's own: its status, headers and
+        size, with this run's redirect chain and timings."""
         last = response.chain[-1] if response.chain else Hop(self.final_url, self.status)
         chain = [*response.chain[:-1], replace(last, status=self.status)]
         restored = replace(
@@ -69,6 +71,11 @@ class Entry:
             known_size=self.size,
             revalidated=True,
         )
+        return restored
+
+    def restore_page(self, response: Response) -> tuple[Response, Page]:
+        """`restore`, and the page facts of an entry made by `page_facts`."""
+        restored = self.restore(response)
         return restored, _page_from_facts(self.facts, restored)
 
 
@@ -80,8 +87,11 @@ class PageCache:
             self._db = self._open(self.folder / FILE_NAME)
         except OSError as exc:
             raise UsageError(f"--cache: cannot use {folder}: {exc.strerror or exc}") from exc
-        self.stats = {"revalidated": 0, "stored": 0}
+        self.stats = {"stored": 0}
         self._pending = 0
+        # Entries this run wrote: the fetcher already holds their fresh answers, so asking
+        # the site again with their validators would only cost a request.
+        self._fresh: set[tuple[str, str]] = set()
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -95,10 +105,11 @@ class PageCache:
                     " status INTEGER, headers TEXT, size INTEGER, facts BLOB,"
                     " PRIMARY KEY (kind, url))"
                 )
+                version = f"{__version__}/{_FORMAT}"
                 row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-                if row is None or row[0] != __version__:
+                if row is None or row[0] != version:
                     db.execute("DELETE FROM pages")
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (__version__,))
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
                 db.execute("BEGIN")
                 return db
             except sqlite3.DatabaseError:
@@ -111,6 +122,8 @@ class PageCache:
         raise AssertionError("unreachable")
 
     def lookup(self, kind: str, url: str) -> Entry | None:
+        if (kind, url) in self._fresh:
+            return None
         row = self._db.execute(
             "SELECT final_url, status, headers, size, facts FROM pages WHERE kind = ? AND url = ?",
             (kind, url),
@@ -123,14 +136,14 @@ class PageCache:
         except (ValueError, zlib.error):
             return None  # a damaged entry is a miss
 
-    def store(self, kind: str, url: str, response: Response, page: Page) -> None:
-        """Keep a freshly read page's facts, when the site gave it validators."""
+    def store(self, kind: str, url: str, response: Response, facts: dict[str, Any]) -> None:
+        """Keep what was learnt from a freshly read page, when the site gave it validators."""
         headers = response.headers
         if not (headers.get("etag") or headers.get("last-modified")):
             return
         if response.revalidated or not response.ok or response.truncated:
             return
-        facts = zlib.compress(json.dumps(_facts_of(page), default=str).encode(), 1)
+        blob = zlib.compress(json.dumps(facts).encode(), 1)
         self._db.execute(
             "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -140,10 +153,12 @@ class PageCache:
                 response.status,
                 json.dumps(headers),
                 response.size,
-                facts,
+                blob,
             ),
         )
-        self.stats["stored"] += 1
+        if (kind, url) not in self._fresh:
+            self.stats["stored"] += 1
+            self._fresh.add((kind, url))
         self._pending += 1
         if self._pending >= _COMMIT_EVERY:
             self._db.execute("COMMIT")
@@ -157,38 +172,19 @@ class PageCache:
             self._db.close()
 
 
-def _facts_of(page: Page) -> dict[str, Any]:
-    return {
-        f.name: _plain(getattr(page, f.name)) for f in fields(page) if f.name not in _FROM_RESPONSE
-    }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return asdict(value)
-    return value
+def page_facts(page: Page) -> dict[str, Any]:
+    """A page's facts as plain JSON (what `Entry.restore_page` reads back). Written by hand,
+    not by dataclasses.asdict, which took a millisecond a page for the links alone."""
+    facts = {name: getattr(page, name) for name in _PLAIN_FIELDS}
+    facts["links"] = [[link.url, link.text, link.rel, link.item] for link in page.links]
+    facts["forms"] = [asdict(form) for form in page.forms]
+    facts["prices"] = [[str(p.amount), p.currency, p.text, p.marked] for p in page.prices]
+    return facts
 
 
 def _page_from_facts(facts: dict[str, Any], response: Response) -> Page:
-    facts = dict(facts)
-    facts["links"] = [Link(**link) for link in facts.get("links", [])]
-    facts["forms"] = [
-        Form(
-            **{
-                **form,
-                "inputs": [tuple(i) for i in form["inputs"]],
-                "hidden": [tuple(h) for h in form["hidden"]],
-            }
-        )
-        for form in facts.get("forms", [])
-    ]
-    facts["prices"] = [
-        VisiblePrice(**{**price, "amount": Decimal(price["amount"])})
-        for price in facts.get("prices", [])
-    ]
-    facts["search_actions"] = [tuple(a) for a in facts.get("search_actions", [])]
+    plain = {name: facts[name] for name in _PLAIN_FIELDS}
+    plain["search_actions"] = [tuple(action) for action in plain["search_actions"]]
     return Page(
         url=response.url,
         final_url=response.final_url,
@@ -196,5 +192,28 @@ def _page_from_facts(facts: dict[str, Any], response: Response) -> Page:
         chain=response.chain,
         headers=response.headers,
         elapsed=response.elapsed,
-        **facts,
+        links=[Link(*link) for link in facts["links"]],
+        forms=[
+            Form(
+                **{
+                    **form,
+                    "inputs": [tuple(i) for i in form["inputs"]],
+                    "hidden": [tuple(h) for h in form["hidden"]],
+                }
+            )
+            for form in facts["forms"]
+        ],
+        prices=[
+            VisiblePrice(Decimal(amount), currency, text, marked)
+            for amount, currency, text, marked in facts["prices"]
+        ],
+        **plain,
     )
+
+
+# Page fields JSON holds as they are; links, forms and prices are written by page_facts.
+_PLAIN_FIELDS = tuple(
+    f.name
+    for f in fields(Page)
+    if f.name not in _FROM_RESPONSE and f.name not in ("links", "forms", "prices")
+)

@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 from lxml import etree
 
 from cxlint import urls
+from cxlint.cache import PageCache
 from cxlint.fetch import Fetcher
 from cxlint.model import Product, SearchConfig
 from cxlint.page import Form, Page, jsonld_of_type, parse_page
@@ -61,8 +62,10 @@ async def discover_search(
     site_url: str,
     products: list[Product],
     page_for: PageFor | None = None,
+    cache: PageCache | None = None,
 ) -> tuple[SearchConfig | None, dict[str, Any]]:
-    """The site's search and the report's account of how it was found (or why not)."""
+    """The site's search and the report's account of how it was found (or why not). With
+    `cache` (--cache), trying a search revalidates what an earlier run read, as the run will."""
     steps: list[dict[str, Any]] = []
     tried: set[str] = set()
     if page_for is None:
@@ -82,12 +85,14 @@ async def discover_search(
         if not candidates:
             steps.append(_step(method, home.final_url, None, _NOTHING[method]))
         for candidate in candidates:
-            config, outcome = await _try(fetcher, candidate, tried, site_url)
+            config, outcome = await _try(fetcher, candidate, tried, site_url, cache)
             steps.append(_step(method, candidate.source, candidate.template, outcome))
             if config:
                 return config, _found(config, candidate, steps)
 
-    config, candidate = await _probe_common_paths(fetcher, site_url, products, page_for, steps)
+    config, candidate = await _probe_common_paths(
+        fetcher, site_url, products, page_for, steps, cache
+    )
     if config and candidate:
         return config, _found(config, candidate, steps)
     return None, {"reason": _reason(steps), "tried": steps}
@@ -140,7 +145,11 @@ def _fetch_page(fetcher: Fetcher) -> PageFor:
 
 
 async def _try(
-    fetcher: Fetcher, candidate: Candidate, tried: set[str], site_url: str
+    fetcher: Fetcher,
+    candidate: Candidate,
+    tried: set[str],
+    site_url: str,
+    cache: PageCache | None = None,
 ) -> tuple[SearchConfig | None, str]:
     """Whether a found search works; the outcome in plain words."""
     if candidate.template is None:
@@ -149,7 +158,7 @@ async def _try(
         return None, "the same search as above"
     tried.add(candidate.template)
     config = SearchConfig(template=candidate.template, method=candidate.method)
-    search = SiteSearch(config, fetcher, site_url)
+    search = SiteSearch(config, fetcher, site_url, cache=cache)
     probe = await search.probe()
     if probe.error:
         return None, f"not used: it does not work ({probe.error})"
@@ -360,6 +369,7 @@ async def _probe_common_paths(
     products: list[Product],
     page_for: PageFor,
     steps: list[dict[str, Any]],
+    cache: PageCache | None = None,
 ) -> tuple[SearchConfig | None, Candidate | None]:
     origin = urls.origin(site_url)
     healthy: list[tuple[Product, Page]] = []
@@ -381,7 +391,7 @@ async def _probe_common_paths(
     for path in COMMON_PATHS:
         template = origin + path
         config = SearchConfig(template=template, method="probe")
-        search = SiteSearch(config, fetcher, site_url)
+        search = SiteSearch(config, fetcher, site_url, cache=cache)
         probe = await search.probe()
         if probe.error:
             steps.append(_step("probe", template, template, f"not a search: {probe.error}"))

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cxlint import PROJECT_URL, __version__, probes, urls
-from cxlint.cache import PAGE, PageCache
+from cxlint.cache import PAGE, PageCache, page_facts
 from cxlint.catalogue import Rule
 from cxlint.checks import CheckSpec, Skip, registry
 from cxlint.checks.context import (
@@ -269,6 +269,7 @@ class Engine:
                 self.campaign.site.url,
                 self.campaign.products,
                 page_for=self._fetch_page,
+                cache=self._cache,
             )
             if config is None:
                 return
@@ -306,7 +307,10 @@ class Engine:
         response = await self.fetcher.get(url, entry.conditional)
         if response.status != 304 or response.error:
             return response
-        response, page = entry.restore(response)
+        try:
+            response, page = entry.restore_page(response)
+        except (KeyError, TypeError, ValueError):  # an entry damaged by hand: read the page
+            return await self.fetcher.get(url)
         if url not in self._parsing and url not in self._released:
             self._parsing[url] = asyncio.get_running_loop().create_future()
             self._parsing[url].set_result(page)
@@ -345,7 +349,7 @@ class Engine:
     async def _parse_and_keep(self, response: Response) -> Page:
         page = await self._parse_in_thread(response)
         if self._cache is not None:
-            self._cache.store(PAGE, response.url, response, page)
+            self._cache.store(PAGE, response.url, response, page_facts(page))
         return page
 
     # --- one job per subject ----------------------------------------------------------------

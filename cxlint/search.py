@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus, urljoin
 
 from cxlint import urls
-from cxlint.cache import RESULTS, PageCache
+from cxlint.cache import RESULTS, Entry, PageCache
 from cxlint.checks.evidence import status_words
 from cxlint.fetch import Fetcher
 from cxlint.model import Product, Response, SearchConfig
@@ -135,6 +135,7 @@ class SiteSearch:
         # Its results are kept per query instead, so no one needs the body again.
         self.release_bodies = release_bodies
         self.cache = cache  # --cache: results pages the site says are unchanged are not read
+        self._same_empty_page = False  # --cache: the empty-results page answered 304
         self._results: dict[str, asyncio.Future[QueryResult]] = {}
         self._chrome: set[str] = set()  # links of the empty-results page
         self._empty_print: str | None = None  # the empty-results page's text, probe removed
@@ -165,22 +166,62 @@ class SiteSearch:
 
     async def _read(self, query: str) -> QueryResult:
         url = self.url_for(query)
-        entry = None
-        if self.cache is not None and self.config.kind == "html":
-            entry = self.cache.lookup(RESULTS, url)
+        entry = self._cached(query, url)
         response = await self.fetcher.get(url, entry.conditional if entry else None)
-        page = None
-        if entry is not None and response.status == 304 and not response.error:
-            response, page = entry.restore(response)
         try:
-            return self._read_response(query, url, response, page)
+            if entry is not None and response.status == 304 and not response.error:
+                recalled = self._recall(query, url, entry.facts)
+                if recalled is not None:
+                    return recalled
+                response = await self.fetcher.get(url)  # an entry damaged by hand: read it
+            result = self._read_response(query, url, response)
+            if self.cache is not None and self.config.kind == "html":
+                self.cache.store(RESULTS, url, response, self._learnt(query, result))
+            return result
         finally:
             if self.release_bodies:
                 response.body = b""
 
-    def _read_response(
-        self, query: str, url: str, response: Response, page: Page | None = None
-    ) -> QueryResult:
+    # --- --cache: what a results page answered, kept while the site does not change it ----
+
+    def _cached(self, query: str, url: str) -> Entry | None:
+        """The cache entry to revalidate. A query's answer depends on the empty-results page
+        too (its menus and wording are not results), so it is reused only while that page,
+        asked for first, is unchanged as well."""
+        if self.cache is None or self.config.kind != "html":
+            return None
+        if query != EMPTY_PROBE and not self._same_empty_page:
+            return None
+        return self.cache.lookup(RESULTS, url)
+
+    def _learnt(self, query: str, result: QueryResult) -> dict[str, Any]:
+        learnt: dict[str, Any] = {
+            "result": {
+                "status": result.status,
+                "results": result.results,
+                "texts": result.texts,
+                "error": result.error,
+            }
+        }
+        if query == EMPTY_PROBE:
+            learnt.update(
+                chrome=sorted(self._chrome), print=self._empty_print, landing=self._empty_landing
+            )
+        return learnt
+
+    def _recall(self, query: str, url: str, learnt: dict[str, Any]) -> QueryResult | None:
+        try:
+            result = QueryResult(query=query, url=url, **learnt["result"])
+            if query == EMPTY_PROBE:
+                chrome, empty_print, landing = learnt["chrome"], learnt["print"], learnt["landing"]
+                self._chrome, self._empty_print = set(chrome), empty_print
+                self._empty_landing = landing
+                self._same_empty_page = True
+        except (KeyError, TypeError):
+            return None
+        return result
+
+    def _read_response(self, query: str, url: str, response: Response) -> QueryResult:
         result = QueryResult(query=query, url=url, status=response.status)
         result.error = _broken(response)
         if result.error:
@@ -188,13 +229,8 @@ class SiteSearch:
         if self.config.kind == "json":
             self._read_json(response, result)
             return result
-        if page is None:
-            wanted = _nothing if query == EMPTY_PROBE else self._may_be_result
-            page = parse_results_page(response, wanted)
-            if self.cache is not None:
-                # Item texts were read for the links that were not the site's chrome then;
-                # the same site's unchanged pages have the same chrome.
-                self.cache.store(RESULTS, url, response, page)
+        wanted = _nothing if query == EMPTY_PROBE else self._may_be_result
+        page = parse_results_page(response, wanted)
         result.error = _broken_page(page, query)
         if result.error:
             return result

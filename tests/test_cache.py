@@ -29,6 +29,7 @@ class Site:
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
         self.requests: list[tuple[str, str | None]] = []
+        self.empty_wording = "No results found for your search."
 
     def handle(self, request: Request) -> WResponse:
         path = request.path
@@ -53,7 +54,7 @@ class Site:
     def results(self, query: str) -> str:
         found = "X1" in query or "Phone" in query
         items = '<li><a href="/phones/x1">Phone X1</a> $99.00</li>' if found else ""
-        body = f"<ol>{items}</ol>" if found else "<p>No results found for your search.</p>"
+        body = f"<ol>{items}</ol>" if found else f"<p>{self.empty_wording}</p>"
         return render_page({"title": "Search", "h1": "Search results", "body": body})
 
     def revalidated(self) -> int:
@@ -176,6 +177,27 @@ def test_a_changed_page_is_read_again_never_served_stale(
     _, third = check(httpserver, tmp_path, "--cache", str(cache))
     assert third["run"]["stats"]["pages"] == 0
     assert findings(third) == findings(second)
+
+
+def test_results_are_reused_only_while_the_empty_results_page_is_unchanged(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _, first = check(httpserver, tmp_path, "--cache", str(cache))
+    site.requests.clear()
+    check(httpserver, tmp_path, "--cache", str(cache))
+    assert all(validator for path, validator in site.requests if path.startswith("/search"))
+
+    # What a results page says depends on what the empty one shows: a new empty page means
+    # every query is read afresh, whatever its own page's ETag.
+    site.empty_wording = "Nothing matched. Try another word."
+    site.requests.clear()
+    _, third = check(httpserver, tmp_path, "--cache", str(cache))
+    searches = [
+        (path, validator) for path, validator in site.requests if path.startswith("/search")
+    ]
+    assert searches and not any(validator for _, validator in searches[1:])
+    assert findings(third) == findings(first)
 
 
 def test_no_cache_no_conditional_requests(
