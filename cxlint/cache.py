@@ -34,7 +34,6 @@ RESULTS = "results"  # a search results page: what the search read from it
 
 FILE_NAME = "cxlint-cache.sqlite3"
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
-_COMMIT_EVERY = 500  # entries: a run cut short keeps most of what it learnt
 _FORMAT = 1  # of the facts: entries of another format (or cxlint version) are dropped
 
 
@@ -88,7 +87,6 @@ class PageCache:
         except OSError as exc:
             raise UsageError(f"--cache: cannot use {folder}: {exc.strerror or exc}") from exc
         self.stats = {"stored": 0}
-        self._pending = 0
         # Entries this run wrote: the fetcher already holds their fresh answers, so asking
         # the site again with their validators would only cost a request.
         self._fresh: set[tuple[str, str]] = set()
@@ -98,7 +96,12 @@ class PageCache:
         for attempt in (1, 2):
             db = sqlite3.connect(path, timeout=30, isolation_level=None)
             try:
+                # WAL and one short transaction per entry: the processes of --jobs (and shards
+                # on one machine) share the file without waiting on each other's writes;
+                # synchronous=NORMAL makes a commit cheap (a cache may lose its last entries
+                # in a power cut, never its consistency).
                 db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS pages (kind TEXT, url TEXT, final_url TEXT,"
@@ -110,7 +113,6 @@ class PageCache:
                 if row is None or row[0] != version:
                     db.execute("DELETE FROM pages")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
-                db.execute("BEGIN")
                 return db
             except sqlite3.DatabaseError:
                 db.close()
@@ -124,17 +126,18 @@ class PageCache:
     def lookup(self, kind: str, url: str) -> Entry | None:
         if (kind, url) in self._fresh:
             return None
-        row = self._db.execute(
-            "SELECT final_url, status, headers, size, facts FROM pages WHERE kind = ? AND url = ?",
-            (kind, url),
-        ).fetchone()
-        if row is None:
-            return None
         try:
+            row = self._db.execute(
+                "SELECT final_url, status, headers, size, facts FROM pages"
+                " WHERE kind = ? AND url = ?",
+                (kind, url),
+            ).fetchone()
+            if row is None:
+                return None
             facts = json.loads(zlib.decompress(row[4]))
             return Entry(row[0], row[1], json.loads(row[2]), row[3], facts)
-        except (ValueError, zlib.error):
-            return None  # a damaged entry is a miss
+        except (sqlite3.Error, ValueError, zlib.error):
+            return None  # a damaged entry (or a locked file) is a miss, never a failed run
 
     def store(self, kind: str, url: str, response: Response, facts: dict[str, Any]) -> None:
         """Keep what was learnt from a freshly read page, when the site gave it validators."""
@@ -144,32 +147,20 @@ class PageCache:
         if response.revalidated or not response.ok or response.truncated:
             return
         blob = zlib.compress(json.dumps(facts).encode(), 1)
-        self._db.execute(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                kind,
-                url,
-                response.final_url,
-                response.status,
-                json.dumps(headers),
-                response.size,
-                blob,
-            ),
-        )
+        row = (kind, url, response.final_url, response.status, json.dumps(headers))
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (*row, response.size, blob),
+            )
+        except sqlite3.Error:
+            return  # not kept: the next run reads the page again
         if (kind, url) not in self._fresh:
             self.stats["stored"] += 1
             self._fresh.add((kind, url))
-        self._pending += 1
-        if self._pending >= _COMMIT_EVERY:
-            self._db.execute("COMMIT")
-            self._db.execute("BEGIN")
-            self._pending = 0
 
     def close(self) -> None:
-        try:
-            self._db.execute("COMMIT")
-        finally:
-            self._db.close()
+        self._db.close()
 
 
 def page_facts(page: Page) -> dict[str, Any]:

@@ -246,17 +246,29 @@ class _ProgressBar:
             sys.stderr.flush()
 
 
+def _cpu_count() -> int:
+    from cxlint.jobs import cpu_count
+
+    return cpu_count()
+
+
 def _run(
     campaign: Campaign,
     options: RunOptions,
     select: list[str] | None,
     ignore: list[str] | None,
     quiet: bool,
+    jobs: int = 1,
 ) -> RunResult:
     from cxlint.catalogue import load_catalogue
     from cxlint.engine import Engine, active_rules
 
     rules = active_rules(load_catalogue(), campaign, select, ignore)
+    if jobs > 1 and options.shard is None:
+        from cxlint.jobs import CONTEXT, Progress, run_split
+
+        progress = _invocation.engine = Progress(CONTEXT)
+        return run_split(campaign, rules, options, jobs, progress)
     bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
     engine = _invocation.engine = Engine(campaign, rules, options, progress=bar)
     try:
@@ -401,6 +413,15 @@ def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             "--ignore", multiple=True, metavar="RULES", help="Not these rules (comma list)."
         ),
         click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(0, 64),
+            default=1,
+            show_default=True,
+            help="Processes to check with (0: one per CPU); they share --concurrency, "
+            "--per-host and --rate.",
+        ),
+        click.option(
             "--shard",
             default=None,
             metavar="K/N",
@@ -447,7 +468,8 @@ def _check(
     options = RunOptions(
         fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url), cache=kw["cache"]
     )
-    result = _run(campaign, options, _split(kw["select"]), _split(kw["ignore"]), kw["quiet"])
+    jobs = kw["jobs"] or _cpu_count()
+    result = _run(campaign, options, _split(kw["select"]), _split(kw["ignore"]), kw["quiet"], jobs)
     result = _compare(result, baseline)
     _emit(result, reports, kw["color"], kw["verbose"])
     return _exit_code(result, kw["fail_on"])

@@ -27,7 +27,7 @@ def slow_site() -> Iterator[FaultServer]:
         yield server
 
 
-def _start(site: FaultServer, tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+def _start(site: FaultServer, tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[str], Path]:
     manifest = {
         "version": 1,
         "campaign": {"name": "Slow", "id": "slow"},
@@ -42,7 +42,7 @@ def _start(site: FaultServer, tmp_path: Path) -> tuple[subprocess.Popen[str], Pa
     child = subprocess.Popen(
         [sys.executable, "-m", "cxlint", "check", str(path), "--per-host", "2",
          "--concurrency", "2", "--no-robots", "--select", "page-unreachable",
-         "-o", str(out / "report.txt"), "--report", f"json:{out / 'report.json'}"],
+         "-o", str(out / "report.txt"), "--report", f"json:{out / 'report.json'}", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     return child, out
@@ -57,13 +57,15 @@ def _wait_for_requests(site: FaultServer, tmp_path: Path, count: int) -> None:
     pytest.fail("the run never got going")
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"], ids=["one-process", "two-processes"])
 @pytest.mark.parametrize(
     ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"]
 )
 def test_interrupted_run_writes_nothing_and_says_how_far_it_got(
-    signum: int, code: int, slow_site: FaultServer, tmp_path: Path
+    signum: int, code: int, jobs: str, slow_site: FaultServer, tmp_path: Path
 ) -> None:
-    child, out = _start(slow_site, tmp_path)
+    # --jobs 2 splits --per-host 2 into 1 per process: the same pace
+    child, out = _start(slow_site, tmp_path, "--jobs", jobs)
     _wait_for_requests(slow_site, tmp_path, 5)  # a few subjects done, most still to come
     sent = time.monotonic()
     child.send_signal(signum)

@@ -184,6 +184,15 @@ def test_shards_merged_equal_one_whole_run(checks: Checks, workdir: Path, n: int
     assert "shard" not in stats
 
 
+def test_jobs_split_one_run_over_processes_and_equal_one_process(checks: Checks) -> None:
+    whole, again = comparable(checks("whole.json")), comparable(checks("again.json"))
+    split = checks("jobs-2.json", "--jobs", "2")
+    assert volatile(comparable(split), again) == volatile(whole, again)
+    stats = split["run"]["stats"]
+    assert stats["jobs"] == 2 and "shards" not in stats and "shard" not in stats
+    assert stats["pages"] >= checks("whole.json")["run"]["stats"]["pages"]
+
+
 def test_the_merged_report_renders_in_every_format(checks: Checks, workdir: Path) -> None:
     for k in (1, 2):
         checks(f"shard-{k}-of-2.json", "--shard", f"{k}/2")

@@ -116,6 +116,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-cache-run", action="store_true", help="skip the --cache re-run")
     parser.add_argument(
+        "--cxlint-jobs", type=int, default=0, help="cxlint --jobs (0: one process per CPU)"
+    )
+    parser.add_argument(
         "--cxlint",
         default=str(Path(sys.executable).with_name("cxlint")),
         help="the cxlint executable to measure (default: beside this Python)",
@@ -131,7 +134,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = wanted - set(names) - {"floor"}
     if unknown:
         parser.error(f"unknown tool(s): {', '.join(sorted(unknown))}")
-    args.tools = [tool for tool in all_tools(args.cxlint) if not wanted or tool.name in wanted]
+    tools = all_tools(args.cxlint, args.cxlint_jobs)
+    args.tools = [tool for tool in tools if not wanted or tool.name in wanted]
     return args
 
 
@@ -222,7 +226,8 @@ def cache_rerun(case: Case, args: argparse.Namespace) -> dict[str, Any]:
     subprocess.run(["rm", "-rf", str(folder)], check=True)
     results = {}
     for name in ("cold", "warm"):
-        tool = Cxlint(args.cxlint, ["--cache", str(folder)], name=f"cxlint-cache-{name}")
+        extra = ["--cache", str(folder), "--jobs", str(args.cxlint_jobs)]
+        tool = Cxlint(args.cxlint, extra, name=f"cxlint-cache-{name}")
         result, status = _measure(tool, case, 0, args.timeout)
         if not result:
             return {"note": f"cache {name} run {status}"}
@@ -232,7 +237,7 @@ def cache_rerun(case: Case, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def profile(workdir: Path, size: int, base: str, args: argparse.Namespace) -> dict[str, Any]:
-    cxlint = Cxlint(args.cxlint)
+    cxlint = Cxlint(args.cxlint, ["--jobs", "1"])  # one process: the profiler sees one
     # pyinstrument goes into cxlint's own environment (never into its runtime dependencies)
     has = subprocess.run([cxlint.python, "-c", "import pyinstrument"], capture_output=True)
     if has.returncode:

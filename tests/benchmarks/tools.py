@@ -231,12 +231,14 @@ class Cxlint(Tool):
         )
 
 
-def all_tools(cxlint: str | None = None) -> list[Tool]:
+def all_tools(cxlint: str | None = None, jobs: int = 0) -> list[Tool]:
+    """Every contestant; cxlint checks with `jobs` processes (0: one per CPU, as the floors and
+    link checkers may use every core too)."""
     return [
         Floor("floor-raw", "raw"),
         Floor("floor-httpx", "httpx"),
         Floor("httpx-loop", "loop"),
         LinkChecker(),
         Linkinator(),
-        Cxlint(cxlint),
+        Cxlint(cxlint, ["--jobs", str(jobs)]),
     ]

@@ -1,0 +1,103 @@
+"""`--jobs N`: one run split over N processes, to use every core.
+
+cxlint's own work (parsing pages, applying rules) holds Python's GIL, so one process checks
+at most one core's worth of pages. The subjects are split as `--shard K/N` splits them, each
+shard runs in a forked process, and the shards' results are merged as `cxlint merge` does
+(a merge of all shards equals a whole run; tests/test_report_merge.py holds it to that).
+
+Politeness stays the run's: each process gets 1/N of --concurrency, --per-host and --rate.
+What is fetched once per run is then fetched once per process: the home page, the search's
+empty-results probe, robots.txt and sitemaps (a few requests per process).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from dataclasses import replace
+from typing import Any
+
+from cxlint.model import Campaign, RunResult
+
+# What the forked processes run: inherited through fork, not pickled (a 20,000-product
+# campaign would otherwise be copied through a pipe to each).
+_WORK: tuple[Campaign, dict[str, Any], Any, Progress] | None = None
+
+
+class Progress:
+    """Subjects checked so far, of how many, summed over the processes (shared memory): what
+    an interrupted run says of how far it got."""
+
+    def __init__(self, context: Any) -> None:
+        self._done = context.Value("i", 0)
+        self._total = context.Value("i", 0)
+
+    @property
+    def done(self) -> int:
+        return int(self._done.value)
+
+    @property
+    def total(self) -> int:
+        return int(self._total.value)
+
+    def __call__(self, done: int, total: int) -> None:  # an Engine's progress callback
+        with (self._total if done == 0 else self._done).get_lock():
+            if done == 0:
+                self._total.value += total
+            else:
+                self._done.value += 1
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_split(
+    campaign: Campaign, rules: dict[str, Any], options: Any, jobs: int, progress: Progress
+) -> RunResult:
+    """The run of `campaign` done by `jobs` processes, merged into one result."""
+    from cxlint.report.merge import merge
+
+    global _WORK
+    fetch = options.fetch
+    shared = replace(
+        fetch,
+        concurrency=max(1, fetch.concurrency // jobs),
+        per_host=max(1, fetch.per_host // jobs),
+        rate=fetch.rate / jobs if fetch.rate else fetch.rate,
+    )
+    _WORK = (campaign, rules, replace(options, fetch=shared), progress)
+    try:
+        # fork: the campaign and rules are already in memory, and nothing runs yet (no event
+        # loop) that a fork could copy half-way. Leaving the `with` terminates the processes.
+        with CONTEXT.Pool(jobs, initializer=_quiet_signals) as pool:
+            shards = [(k, jobs) for k in range(1, jobs + 1)]
+            results = pool.map(_run_shard, shards, chunksize=1)
+    finally:
+        _WORK = None
+    merged = merge([(f"process {k}", result) for k, result in enumerate(results, start=1)])
+    merged.stats["jobs"] = jobs
+    merged.stats.pop("shards", None)  # one run, not shard reports: nothing to list
+    return merged
+
+
+CONTEXT = multiprocessing.get_context("fork")
+
+
+def _quiet_signals() -> None:
+    """Ctrl-C and SIGTERM are the parent's to handle: it stops the processes itself, and a
+    process stopped so must not print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _run_shard(shard: tuple[int, int]) -> RunResult:
+    from cxlint.engine import Engine
+
+    assert _WORK is not None
+    campaign, rules, options, progress = _WORK
+    return Engine(campaign, rules, replace(options, shard=shard), progress=progress).run()
