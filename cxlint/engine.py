@@ -34,6 +34,7 @@ from cxlint.creative import CreativeLink, extract_links
 from cxlint.discover import discover_search
 from cxlint.errors import UsageError
 from cxlint.fetch import Fetcher, FetchOptions
+from cxlint.memory import return_free_memory
 from cxlint.model import (
     Campaign,
     Check,
@@ -53,6 +54,7 @@ from cxlint.search import SiteSearch, search_product
 from cxlint.sitemap import Sitemaps, read_sitemaps
 
 SEARCH_RULES = ("search-misses-product", "search-partial-match")
+TRIM_EVERY = 200  # pages: how often the heap's freed pages go back to the system
 Progress = Callable[[int, int], None]
 
 
@@ -176,6 +178,7 @@ class Engine:
         # body are let go, so a 20,000-product run holds only the pages in flight.
         self._wanted: Counter[str] = Counter()
         self._released: set[str] = set()
+        self._since_trim = 0  # pages let go since free memory was last returned
         self._parse_slot = asyncio.Semaphore(1)
         self._search: SiteSearch | None = None
         self._cache: PageCache | None = None
@@ -243,8 +246,13 @@ class Engine:
             if self.progress:
                 self.progress(0, self.total)
 
+            # Subjects in flight are bounded: fetching outruns parsing, and without a bound the
+            # bodies waiting for their parse piled up (300 MB at 5,000 products).
+            in_flight = asyncio.Semaphore(max(64, 4 * self.options.fetch.concurrency))
+
             async def tracked(job: Any) -> SubjectResult:
-                result = await job
+                async with in_flight:
+                    result = await job
                 self.done += 1
                 if self.progress:
                     self.progress(self.done, self.total)
@@ -340,6 +348,11 @@ class Engine:
             self._parsing.pop(response.url, None)
             self._released.add(response.url)
             response.body = b""
+            self.fetcher.forget(response.url)
+            self._since_trim += 1
+            if self._since_trim >= TRIM_EVERY:
+                self._since_trim = 0
+                return_free_memory()
 
     async def _parse_in_thread(self, response: Response) -> Page:
         # One parse at a time: more threads would only compete with the event loop for the GIL.

@@ -150,7 +150,8 @@ class Fetcher:
             ("requests", "retries", "robots_blocked", "errors", "cache_hits"), 0
         )
         self._client: _Client | None = None
-        self._tasks: dict[str, asyncio.Task[Response]] = {}
+        # Per URL, per set of validators sent (none: ()), the one fetch callers share.
+        self._tasks: dict[str, dict[tuple[str, ...], asyncio.Task[Response]]] = {}
         self._robots_tasks: dict[str, asyncio.Task[_Robots]] = {}
         self._global = asyncio.Semaphore(max(1, self.options.concurrency))
         self._host_slots: dict[str, asyncio.Semaphore] = {}
@@ -173,7 +174,8 @@ class Fetcher:
 
     async def aclose(self) -> None:
         """Cancel fetches still running and close the connections."""
-        pending = [t for t in (*self._tasks.values(), *self._robots_tasks.values()) if not t.done()]
+        fetches = [t for by_validators in self._tasks.values() for t in by_validators.values()]
+        pending = [t for t in (*fetches, *self._robots_tasks.values()) if not t.done()]
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
@@ -221,15 +223,22 @@ class Fetcher:
 
         With `conditional`, the request for its hop carries its validators, and a page that
         has not changed answers 304 with no body (the caller holds what it learnt of it)."""
-        key: str | tuple[str, ...] = url if conditional is None else (url, *conditional.key)
-        task = self._tasks.get(key)
+        key = () if conditional is None else conditional.key
+        by_validators = self._tasks.setdefault(url, {})
+        task = by_validators.get(key)
         if task is None:
-            task = asyncio.ensure_future(self._fetch_counted(url, conditional))
-            self._tasks[key] = task
+            task = by_validators[key] = asyncio.ensure_future(self._fetch_counted(url, conditional))
         else:
             self.stats["cache_hits"] += 1
         # shield: one caller being cancelled must not cancel the fetch the others share.
         return await asyncio.shield(task)
+
+    def forget(self, url: str) -> None:
+        """Let go of the URL's outcome once no caller will ask for it again (a later `get`
+        fetches it anew): a 20,000-product run would otherwise keep 60,000 responses."""
+        tasks = self._tasks.get(url, {})
+        if all(task.done() for task in tasks.values()):  # one still running is still shared
+            self._tasks.pop(url, None)
 
     async def robots(self, origin: str) -> Protego | None:
         """The origin's parsed robots.txt, or None when it has none (or could not be had)."""

@@ -109,18 +109,21 @@ class Page:
 
 def parse_page(response: Response) -> Page:
     """Build the page facts of a response (HTML or not). Links carry no item text."""
-    return _page_of(response, None)
+    return _page_of(response, False, None)
 
 
-def parse_results_page(response: Response, wanted: Callable[[str], bool]) -> Page:
+def parse_results_page(response: Response, wanted: Callable[[str], bool] | None = None) -> Page:
     """A search results page, read lightly: title, headings, text and links, and no
-    structured data, meta, forms or prices. Each link whose URL `wanted` accepts carries the
-    text of the result around it (`Link.item`); reading that for every link of a 240-link menu
-    on every page was half of all parsing."""
-    return _page_of(response, wanted)
+    structured data, meta, forms or prices.
+
+    With `wanted`, only the links whose URL it accepts are read, each with the text of the
+    result around it (`Link.item`): a results page repeats the site's menus, whose hundreds of
+    links are never results (reading them all was half of all parsing). Without, every link,
+    without item text: the empty-results page, whose links are the ones to refuse."""
+    return _page_of(response, True, wanted)
 
 
-def _page_of(response: Response, results: Callable[[str], bool] | None) -> Page:
+def _page_of(response: Response, results: bool, wanted: Callable[[str], bool] | None) -> Page:
     page = Page(
         url=response.url,
         final_url=response.final_url,
@@ -141,7 +144,7 @@ def _page_of(response: Response, results: Callable[[str], bool] | None) -> Page:
     if not page.is_html or not response.body:
         return page
     try:
-        _fill_from_html(page, _first_tags(response.body), _charset(content_type), results)
+        _fill_from_html(page, _first_tags(response.body), _charset(content_type), results, wanted)
     except Exception:  # noqa: BLE001 - a page we cannot parse has no facts, it does not stop the run
         page.is_html = False
     return page
@@ -296,9 +299,13 @@ def _clean(text: str) -> str:
 
 
 def _fill_from_html(
-    page: Page, body: bytes, charset: str | None, results: Callable[[str], bool] | None
+    page: Page,
+    body: bytes,
+    charset: str | None,
+    results: bool,
+    wanted: Callable[[str], bool] | None,
 ) -> None:
-    """Fill the facts of an HTML page; `results` (a results page) as parse_results_page."""
+    """Fill the facts of an HTML page; a results page's as parse_results_page says."""
     root, stopped = _parse(body, charset)
     if stopped or len(body) < page.size:
         cut = f"only the first {MAX_PIECES:,} tags and pieces of text were read"
@@ -310,7 +317,7 @@ def _fill_from_html(
     if base_tag is not None:
         base = urljoin(base, base_tag.get("href"))
 
-    if results is None:
+    if not results:
         for script in root.iterfind(".//script[@type]"):  # read before their strings go
             if re.search(r"ld\+json", script.get("type"), re.I):
                 page.jsonld.extend(_jsonld_objects(script.text or ""))
@@ -320,8 +327,8 @@ def _fill_from_html(
     if title is not None:
         page.title = _clean(text(title))
     page.h1 = [t for t in (_clean(text(h)) for h in root.iterfind(".//h1")) if t]
-    page.links = _links(root, base, results)
-    if results is None:
+    page.links = _links(root, base, wanted)
+    if not results:
         _fill_head(page, root, base)
         page.forms = [_form(f, base) for f in root.iterfind(".//form")]
         page.search_actions = _microdata_search_actions(root, base)
@@ -331,7 +338,7 @@ def _fill_from_html(
     body = root.find(".//body")
     body = root if body is None else body
     page.text = _clean(text(body))
-    if results is None:
+    if not results:
         page.prices = visible_prices(body, page.text)
         page.main_text = _main_text(body)
 
@@ -355,7 +362,8 @@ def _fill_head(page: Page, root: Element, base: str) -> None:
             page.opensearch.append(href)
 
 
-def _links(root: Element, base: str, items: Callable[[str], bool] | None) -> list[Link]:
+def _links(root: Element, base: str, wanted: Callable[[str], bool] | None) -> list[Link]:
+    """The page's links; with `wanted`, only those it accepts, with their item's text."""
     # The hottest loop of parsing (a shop's page has hundreds of links): kept lean.
     join = _joiner(base)
     found = []
@@ -367,6 +375,8 @@ def _links(root: Element, base: str, items: Callable[[str], bool] | None) -> lis
         if href.startswith(("#", "javascript:", "data:")):
             continue
         url = join(href)
+        if wanted is not None and not wanted(url):
+            continue
         link_text = " ".join((a.text or "" if len(a) == 0 else text(a)).split())
         rel = a.get("rel")
         found.append(
@@ -374,7 +384,7 @@ def _links(root: Element, base: str, items: Callable[[str], bool] | None) -> lis
                 url,
                 link_text,
                 " ".join(rel.split()) if rel else "",
-                _item_text(a, link_text) if items and items(url) else "",
+                _item_text(a, link_text) if wanted is not None else "",
             )
         )
     return found

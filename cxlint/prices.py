@@ -227,7 +227,9 @@ def visible_prices(root: Element, text: str | None = None) -> list[VisiblePrice]
 
 
 # Every amount stands beside one of these; the amount pattern runs only around them.
-_MARKS = ("$", "€", "£", "¥", "₹", "zł", "kr", *_CODES.split("|"))
+_MARKS = re.compile(
+    "|".join(re.escape(mark) for mark in ("$", "€", "£", "¥", "₹", "zł", "kr", *_CODES.split("|")))
+)
 _REACH = 40  # characters an amount may take on either side of its mark ("1,234,567.89 €")
 
 

@@ -179,8 +179,9 @@ class SiteSearch:
                 self.cache.store(RESULTS, url, response, self._learnt(query, result))
             return result
         finally:
-            if self.release_bodies:
+            if self.release_bodies:  # the answer is kept per query: the page is not needed
                 response.body = b""
+                self.fetcher.forget(url)
 
     # --- --cache: what a results page answered, kept while the site does not change it ----
 
@@ -229,7 +230,8 @@ class SiteSearch:
         if self.config.kind == "json":
             self._read_json(response, result)
             return result
-        wanted = _nothing if query == EMPTY_PROBE else self._may_be_result
+        # the empty page's links are all learnt (as not results); others' only if they may be
+        wanted = None if query == EMPTY_PROBE else self._may_be_result
         page = parse_results_page(response, wanted)
         result.error = _broken_page(page, query)
         if result.error:
@@ -261,8 +263,8 @@ class SiteSearch:
         return result
 
     def _may_be_result(self, url: str) -> bool:
-        """Whether a link may be a result, so its item's text is worth reading: the links
-        of the empty-results page (menus, footer) are on every results page, and never are."""
+        """Whether a link may be a result, so it is worth reading: the links of the
+        empty-results page (menus, footer) are on every results page, and never are."""
         return urls.normalize_for_compare(url) not in self._chrome
 
     def _read_json(self, response: Response, result: QueryResult) -> None:
@@ -292,10 +294,6 @@ class SiteSearch:
                 seen.add(normal)
                 result.results.append(normal)
                 result.texts.append(_json_text(item))
-
-
-def _nothing(url: str) -> bool:
-    return False
 
 
 def _quote_path(query: str) -> str:
