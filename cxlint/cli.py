@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,10 +175,13 @@ def _reports(
     return wanted
 
 
-def _write(path: str | None, data: bytes) -> None:
-    """To stdout, or atomically to a file: an interrupted run never leaves half a report."""
+def _write(path: str | None, data: bytes | Iterable[bytes]) -> None:
+    """To stdout, or atomically to a file: an interrupted run never leaves half a report.
+    `data` may come in pieces (a long report is never whole in memory)."""
+    pieces = [data] if isinstance(data, bytes) else data
     if path is None or path == "-":
-        sys.stdout.buffer.write(data)
+        for piece in pieces:
+            sys.stdout.buffer.write(piece)
         sys.stdout.flush()
         return
     target = Path(path)
@@ -186,7 +189,9 @@ def _write(path: str | None, data: bytes) -> None:
         raise UsageError(f"cannot write report {path}: folder {target.parent} does not exist")
     temporary = target.with_name(f".{target.name}.cxlint-tmp")
     try:
-        temporary.write_bytes(data)
+        with temporary.open("wb") as out:
+            for piece in pieces:
+                out.write(piece)
         os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
@@ -281,13 +286,13 @@ def _run(
 def _emit(
     result: RunResult, reports: list[tuple[str, str | None]], color: bool | None, verbose: bool
 ) -> None:
-    from cxlint.report import reporter
+    from cxlint.report import streamer
 
     for fmt, path in reports:
         use_colour = (
             (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
         )
-        data = reporter(fmt)(result, color=use_colour and path is None, verbose=verbose)
+        data = streamer(fmt)(result, color=use_colour and path is None, verbose=verbose)
         _write(path, data)
         if path and path != "-":
             _invocation.written.append(path)

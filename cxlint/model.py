@@ -19,7 +19,7 @@ SubjectType = Literal["landing_page", "product", "creative_link", "site"]
 # --- The campaign, as the manifest declares it -------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where something was written in the manifest (1-based line and column)."""
 
@@ -31,7 +31,7 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ignore:
     """A finding a team has acknowledged for one subject; it must say why."""
 
@@ -61,7 +61,7 @@ class Site:
     declared_url: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Product:
     id: str
     name: str
@@ -75,7 +75,7 @@ class Product:
     ignore: list[Ignore] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class LandingPage:
     url: str  # absolute
     url_as_written: str
@@ -124,7 +124,7 @@ class Campaign:
 # --- What the fetcher returns ---------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Hop:
     """One request of a redirect chain."""
 
@@ -189,7 +189,7 @@ class Response:
 # --- What rules produce and the run reports -------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subject:
     type: SubjectType
     id: str | None = None  # product id
@@ -233,7 +233,7 @@ class Issue:
     minor: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: str
     severity: Severity
@@ -254,7 +254,7 @@ class Finding:
         return f"{self.rule}|{self.subject.key}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     """One rule applied to one subject: passed, failed or skipped (with why)."""
 
@@ -263,7 +263,7 @@ class Check:
     reason: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class SubjectResult:
     subject: Subject
     url: str | None

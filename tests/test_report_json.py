@@ -17,7 +17,7 @@ import pytest
 from cxlint.errors import UsageError
 from cxlint.report import EXTENSIONS, FORMATS
 from cxlint.report.baseline import apply_baseline
-from cxlint.report.json_report import SCHEMA_VERSION, from_dict, read, render, to_dict
+from cxlint.report.json_report import SCHEMA_VERSION, from_dict, read, render, stream, to_dict
 
 DATA = Path(__file__).parent / "data"
 
@@ -144,3 +144,15 @@ def test_report_of_a_missing_file_is_one_line_and_exit_2(tmp_path: Path) -> None
     assert run.returncode == 2
     assert run.stderr.strip().count("\n") == 0
     assert "nope.json" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("name", ["report-demo.json", "report-old.json"])
+def test_the_streamed_report_is_byte_for_byte_one_json_dump(name: str) -> None:
+    result = read(str(DATA / name))
+    whole = (json.dumps(to_dict(result), indent=2, ensure_ascii=False, default=str) + "\n").encode()
+    pieces = list(stream(result))
+    assert len(pieces) == len(result.subjects) + 2  # head, one per subject, tail
+    assert b"".join(pieces) == whole
+    result.subjects = []
+    empty = (json.dumps(to_dict(result), indent=2, ensure_ascii=False, default=str) + "\n").encode()
+    assert b"".join(stream(result)) == empty

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from cxlint.model import SEVERITIES, RunResult, SubjectResult
@@ -36,6 +36,14 @@ EXTENSIONS: dict[str, str] = {
 
 def reporter(fmt: str) -> Reporter:
     return importlib.import_module(f"cxlint.report.{FORMATS[fmt]}").render
+
+
+def streamer(fmt: str) -> Callable[..., Iterable[bytes]]:
+    """The format's writer in pieces, where its module offers one (`stream`), else its
+    whole rendering as one piece: what the CLI writes a report with."""
+    module = importlib.import_module(f"cxlint.report.{FORMATS[fmt]}")
+    stream = getattr(module, "stream", None)
+    return stream if stream is not None else lambda *args, **kw: [module.render(*args, **kw)]
 
 
 def summary(result: RunResult) -> dict[str, Any]:

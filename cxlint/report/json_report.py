@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from cxlint.model import Check, Finding, Location, RunResult, Subject, SubjectResult
@@ -33,7 +35,8 @@ def _finding(f: Finding) -> dict[str, Any]:
     return data
 
 
-def to_dict(result: RunResult) -> dict[str, Any]:
+def to_dict(result: RunResult, subjects: bool = True) -> dict[str, Any]:
+    """The report as JSON data; without `subjects`, their list is left empty (stream)."""
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": result.tool,
@@ -47,31 +50,28 @@ def to_dict(result: RunResult) -> dict[str, Any]:
         "summary": summary(result),
         "search": result.search,
         "findings": [_finding(f) for f in result.findings],
-        "subjects": [
-            {
-                "subject": s.subject.as_dict(),
-                "url": s.url,
-                "channel": s.channel,
-                "file": s.location.file if s.location else None,
-                "line": s.location.line if s.location else None,
-                "column": s.location.column if s.location else None,
-                "status": _status(s),
-                "checks": [
-                    {
-                        "rule": c.rule,
-                        "status": c.status,
-                        **({"reason": c.reason} if c.reason else {}),
-                    }
-                    for c in s.checks
-                ],
-            }
-            for s in result.subjects
-        ],
+        "subjects": [_subject(s) for s in result.subjects] if subjects else [],
     }
     if result.baseline is not None:
         data["baseline"] = {"file": result.baseline}
         data["fixed"] = [_finding(f) for f in result.fixed]
     return data
+
+
+def _subject(s: SubjectResult) -> dict[str, Any]:
+    return {
+        "subject": s.subject.as_dict(),
+        "url": s.url,
+        "channel": s.channel,
+        "file": s.location.file if s.location else None,
+        "line": s.location.line if s.location else None,
+        "column": s.location.column if s.location else None,
+        "status": _status(s),
+        "checks": [
+            {"rule": c.rule, "status": c.status, **({"reason": c.reason} if c.reason else {})}
+            for c in s.checks
+        ],
+    }
 
 
 def _status(s: SubjectResult) -> str:
@@ -84,7 +84,26 @@ def _status(s: SubjectResult) -> str:
 
 
 def render(result: RunResult, **_: Any) -> bytes:
-    return (json.dumps(to_dict(result), indent=2, ensure_ascii=False, default=str) + "\n").encode()
+    return b"".join(stream(result))
+
+
+def stream(result: RunResult, **_: Any) -> Iterator[bytes]:
+    """The report in pieces, the same bytes as one json.dumps(indent=2) of it: a subject at a
+    time, so that 20,000 subjects never exist as one tree of dicts and one string at once
+    (that doubled a run's peak memory at its very end)."""
+    dumps = functools.partial(json.dumps, indent=2, ensure_ascii=False, default=str)
+    text = dumps(to_dict(result, subjects=False))
+    head, tail = text.split('"subjects": []', 1)
+    if not result.subjects:
+        yield (text + "\n").encode()
+        return
+    yield (head + '"subjects": [\n').encode()
+    last = len(result.subjects) - 1
+    for index, subject in enumerate(result.subjects):
+        # JSON strings hold no raw newlines: re-indenting line by line is safe
+        item = "    " + dumps(_subject(subject)).replace("\n", "\n    ")
+        yield (item + (",\n" if index < last else "\n")).encode()
+    yield ("  ]" + tail + "\n").encode()
 
 
 def from_dict(data: dict[str, Any]) -> RunResult:
