@@ -270,9 +270,9 @@ def _run(
 
     rules = active_rules(load_catalogue(), campaign, select, ignore)
     if jobs > 1 and options.shard is None:
-        from cxlint.jobs import CONTEXT, Progress, run_split
+        from cxlint.jobs import Progress, context, run_split
 
-        progress = _invocation.engine = Progress(CONTEXT)
+        progress = _invocation.engine = Progress(context())
         return run_split(campaign, rules, options, jobs, progress)
     bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
     engine = _invocation.engine = Engine(campaign, rules, options, progress=bar)

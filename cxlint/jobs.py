@@ -18,6 +18,7 @@ import signal
 from dataclasses import replace
 from typing import Any
 
+from cxlint.errors import UsageError
 from cxlint.model import Campaign, RunResult
 
 # What the forked processes run: inherited through fork, not pickled (a 20,000-product
@@ -74,7 +75,7 @@ def run_split(
     try:
         # fork: the campaign and rules are already in memory, and nothing runs yet (no event
         # loop) that a fork could copy half-way. Leaving the `with` terminates the processes.
-        with CONTEXT.Pool(jobs, initializer=_quiet_signals) as pool:
+        with context().Pool(jobs, initializer=_quiet_signals) as pool:
             shards = [(k, jobs) for k in range(1, jobs + 1)]
             results = pool.map(_run_shard, shards, chunksize=1)
     finally:
@@ -85,7 +86,11 @@ def run_split(
     return merged
 
 
-CONTEXT = multiprocessing.get_context("fork")
+def context() -> Any:
+    """The fork start method: the processes inherit the loaded campaign instead of a copy."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise UsageError("--jobs needs a system that can fork processes (Linux, macOS)")
+    return multiprocessing.get_context("fork")
 
 
 def _quiet_signals() -> None:
