@@ -1,5 +1,10 @@
-"""Run one command in a fresh process group and measure it: wall time, CPU time, peak RSS of
-the whole process tree, with a timeout that records "timed out" instead of hanging."""
+"""Run one command in a fresh process group and measure it: wall time, CPU time, peak RSS and
+PSS of the whole process tree, with a timeout that records "timed out" instead of hanging.
+
+RSS summed over a tree counts every page a forked child shares with its parent once per
+process; PSS (proportional set size) splits each shared page between its sharers, so the tree's
+PSS is the memory it really holds. For a single process the two agree but for shared libraries.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ class Measured:
     wall: float  # seconds
     cpu: float  # user + system seconds of the process and its waited-for children
     peak_rss_mb: float  # the larger of the sampled tree total and the kernel's maxrss
+    peak_pss_mb: float  # sampled tree total, shared pages counted once
     returncode: int | None  # None: timed out
     stdout: Path
     stderr: Path
@@ -36,17 +42,26 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in text.split()]
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of root and all its descendants, from /proc (statm: pages)."""
-    total, stack = 0, [root]
+def _pss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _tree_kb(root: int) -> tuple[int, int]:
+    """Resident memory (RSS, PSS) of root and all its descendants, from /proc."""
+    rss = pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KB
+            rss += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KB
+            pss += _pss_kb(pid)
         except (OSError, IndexError, ValueError):
             continue
         stack.extend(_children(pid))
-    return total
+    return rss, pss
 
 
 def run(
@@ -75,13 +90,15 @@ def run(
             cwd=cwd,
             start_new_session=True,  # its own group: a timeout or Ctrl-C ends the whole tree
         )
-        peak_kb, status, usage = 0, None, None
+        peak_kb = peak_pss_kb = 0
+        status, usage = None, None
         try:
             while True:
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
                 if pid:
                     break
-                peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
+                rss_kb, pss_kb = _tree_kb(process.pid)
+                peak_kb, peak_pss_kb = max(peak_kb, rss_kb), max(peak_pss_kb, pss_kb)
                 if time.perf_counter() - started > timeout:
                     os.killpg(process.pid, signal.SIGKILL)
                     _, status, usage = os.wait4(process.pid, 0)
@@ -101,6 +118,7 @@ def run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=max(peak_kb, usage.ru_maxrss) / 1024,
+        peak_pss_mb=peak_pss_kb / 1024,
         returncode=returncode,
         stdout=stdout,
         stderr=stderr,
