@@ -46,11 +46,12 @@ from cxlint.model import (
     RunResult,
     Subject,
     SubjectResult,
+    verdict,
 )
 from cxlint.page import Page, parse_page
 from cxlint.redact import scrub
 from cxlint.robots import Robots, robots_facts
-from cxlint.search import SiteSearch, search_product
+from cxlint.search import SiteSearch, planned_queries, search_product
 from cxlint.sitemap import Sitemaps, read_sitemaps
 
 SEARCH_RULES = ("search-misses-product", "search-partial-match")
@@ -245,21 +246,24 @@ class Engine:
             self.total, self.done = len(jobs), 0
             if self.progress:
                 self.progress(0, self.total)
+            results: list[Any] = [None] * len(jobs)
+            pending = iter(enumerate(jobs))
 
-            # Subjects in flight are bounded: fetching outruns parsing, and without a bound the
-            # bodies waiting for their parse piled up (300 MB at 5,000 products).
-            in_flight = asyncio.Semaphore(max(64, 4 * self.options.fetch.concurrency))
+            # A fixed set of workers takes the subjects in turn, each started only when a
+            # worker is free: fetching outruns parsing, and without a bound the bodies waiting
+            # for their parse piled up (300 MB at 5,000 products); a task per subject made up
+            # front cost memory as well (about 2 KB each).
+            async def worker() -> None:
+                for index, job in pending:
+                    results[index] = await job()
+                    jobs[index] = None
+                    self.done += 1
+                    if self.progress:
+                        self.progress(self.done, self.total)
 
-            async def tracked(job: Any) -> SubjectResult:
-                async with in_flight:
-                    result = await job
-                self.done += 1
-                if self.progress:
-                    self.progress(self.done, self.total)
-                return result
-
-            subjects = await asyncio.gather(*(tracked(job) for job in jobs))
-            return list(subjects), dict(fetcher.stats)
+            workers = min(len(jobs), max(64, 4 * self.options.fetch.concurrency))
+            await asyncio.gather(*(worker() for _ in range(workers)))
+            return results, dict(fetcher.stats)
 
     # --- preparation: the site's home page and its search -----------------------------------
 
@@ -301,6 +305,10 @@ class Engine:
                 "reason": f"the search does not work: {probe.error}",
             }
             return
+        # Which answers the run will ask for, and how often: each is let go after its last use.
+        for product in self.campaign.products:
+            if in_shard(Subject("product", id=product.id), self.options.shard):
+                search.expect(planned_queries(product))
         self._search = search
 
     async def _fetch_page(self, url: str) -> Page | None:
@@ -368,20 +376,22 @@ class Engine:
     # --- one job per subject ----------------------------------------------------------------
 
     def _jobs(self) -> list[Any]:
+        """One job per subject: a function that starts its check (started only when a worker
+        takes it, so 20,000 subjects are not 20,000 waiting coroutines)."""
         campaign, shard = self.campaign, self.options.shard
         jobs: list[Any] = []
         site = Subject("site")
         if in_shard(site, shard) and any("site" in r.rule.subjects for r in self.rules.values()):
-            jobs.append(self._site(site))
+            jobs.append(functools.partial(self._site, site))
         for landing in campaign.landing_pages:
             subject = Subject("landing_page", url=landing.url_as_written)
             if in_shard(subject, shard):
-                jobs.append(self._landing(subject, landing))
+                jobs.append(functools.partial(self._landing, subject, landing))
                 self._wanted[landing.url] += 1
         for product in campaign.products:
             subject = Subject("product", id=product.id)
             if in_shard(subject, shard):
-                jobs.append(self._product(subject, product))
+                jobs.append(functools.partial(self._product, subject, product))
                 if product.url:
                     self._wanted[product.url] += 1
         jobs.extend(self._creative_jobs())
@@ -438,7 +448,10 @@ class Engine:
         else:
             top = max(self.rules[r].options.get("top", 10) for r in wanted)
             by_text = any(self.rules[r].options.get("match_text") for r in wanted)
-            search = await search_product(self._search, product, page, top, by_text)
+            try:
+                search = await search_product(self._search, product, page, top, by_text)
+            finally:
+                self._search.done_with(planned_queries(product))
         ctx = ProductContext(self.campaign, product, response, page, search, skipped)
         ctx.sitemap = await self._sitemaps_for(response)
         if response is not None and "product-page-noindex" in self.rules:
@@ -459,7 +472,7 @@ class Engine:
             for link in extract_links(creative):
                 subject = Subject("creative_link", file=creative.file, url=link.written)
                 if in_shard(subject, self.options.shard):
-                    jobs.append(self._creative_link(subject, creative, link))
+                    jobs.append(functools.partial(self._creative_link, subject, creative, link))
                     if link.url:
                         self._wanted[self._moved(link.url)] += 1
         return jobs
@@ -563,7 +576,7 @@ class Engine:
                     )
                 )
                 continue
-            result.checks.append(Check(name, "failed" if issues else "passed"))
+            result.checks.append(verdict(name, bool(issues)))
             for issue in issues:
                 if page is not None and page.partial:  # judged on part of the page: say so
                     issue.evidence.setdefault("partial_page", page.partial)

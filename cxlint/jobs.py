@@ -1,9 +1,10 @@
 """`--jobs N`: one run split over N processes, to use every core.
 
 cxlint's own work (parsing pages, applying rules) holds Python's GIL, so one process checks
-at most one core's worth of pages. The subjects are split as `--shard K/N` splits them, each
-shard runs in a forked process, and the shards' results are merged as `cxlint merge` does
-(a merge of all shards equals a whole run; tests/test_report_merge.py holds it to that).
+at most one core's worth of pages. The subjects are split as `--shard K/N` splits them, this
+process checks the first shard and N-1 forked processes the others, and the shards' results
+are merged as `cxlint merge` does (a merge of all shards equals a whole run;
+tests/test_report_merge.py holds it to that).
 
 Politeness stays the run's: each process gets 1/N of --concurrency, --per-host and --rate.
 What is fetched once per run is then fetched once per process: the home page, the search's
@@ -12,6 +13,7 @@ empty-results probe, robots.txt and sitemaps (a few requests per process).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -72,14 +74,24 @@ def run_split(
         rate=fetch.rate / jobs if fetch.rate else fetch.rate,
     )
     _WORK = (campaign, rules, replace(options, fetch=shared), progress)
+    # Forked processes share the parent's memory until they write to it, and a garbage
+    # collection writes to every object it visits: frozen objects are never visited, so the
+    # campaign and the imported modules stay shared instead of being copied into each process.
+    gc.collect()
+    gc.freeze()
     try:
         # fork: the campaign and rules are already in memory, and nothing runs yet (no event
         # loop) that a fork could copy half-way. Leaving the `with` terminates the processes.
-        with context().Pool(jobs, initializer=_quiet_signals) as pool:
-            shards = [(k, jobs) for k in range(1, jobs + 1)]
-            results = pool.map(_run_shard, shards, chunksize=1)
+        # This process checks the first shard itself rather than wait idle: an idle parent
+        # still holds the campaign and the imports, memory no forked process can share once
+        # it writes to it.
+        shards = [(k, jobs) for k in range(1, jobs + 1)]
+        with context().Pool(jobs - 1, initializer=_quiet_signals) as pool:
+            others = pool.map_async(_run_shard, shards[1:], chunksize=1)
+            results = [_run_shard(shards[0]), *others.get()]
     finally:
         _WORK = None
+        gc.unfreeze()
     merged = merge([(f"process {k}", result) for k, result in enumerate(results, start=1)])
     merged.stats["jobs"] = jobs
     merged.stats.pop("shards", None)  # one run, not shard reports: nothing to list

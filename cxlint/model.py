@@ -254,13 +254,25 @@ class Finding:
         return f"{self.rule}|{self.subject.key}"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """One rule applied to one subject: passed, failed or skipped (with why)."""
 
     rule: str
     status: Literal["passed", "failed", "skipped"]
     reason: str | None = None
+
+
+_VERDICTS: dict[tuple[str, bool], Check] = {}
+
+
+def verdict(rule: str, failed: bool) -> Check:
+    """The passed (or failed) check of `rule`: one shared, immutable object for every subject,
+    not one per subject (a 20,000-product run holds a quarter of a million of them)."""
+    check = _VERDICTS.get((rule, failed))
+    if check is None:
+        check = _VERDICTS[rule, failed] = Check(rule, "failed" if failed else "passed")
+    return check
 
 
 @dataclass(slots=True)

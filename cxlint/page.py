@@ -412,7 +412,7 @@ def _joiner(base: str) -> Callable[[str], str]:
         key = (site, href)
         found = _SITE_LINKS.get(key)
         if found is None:
-            if len(_SITE_LINKS) >= 20_000:
+            if len(_SITE_LINKS) >= 4096:
                 _SITE_LINKS.clear()
             found = _SITE_LINKS[key] = urljoin(base, href)
         return found

@@ -20,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -141,6 +142,9 @@ class SiteSearch:
         self._empty_print: str | None = None  # the empty-results page's text, probe removed
         self._empty_landing: str | None = None  # where a search that finds nothing redirects
         self.sent: set[str] = set()  # distinct queries, for the run's summary
+        # Askers still to come per query (the run's plan, `expect`): when the last is done,
+        # the answer is let go. Unplanned queries (variants on a miss) are kept to the end.
+        self._askers: Counter[str] = Counter()
 
     def url_for(self, query: str) -> str:
         template = self.config.template
@@ -152,6 +156,20 @@ class SiteSearch:
         """Search for nonsense once, before any real query: learns the empty page's links and
         text (so they are never counted as results), and whether the search works at all."""
         return await self._fetch(EMPTY_PROBE)
+
+    def expect(self, queries: Iterable[str]) -> None:
+        """One more asker will send each of these queries."""
+        self._askers.update(queries)
+
+    def done_with(self, queries: Iterable[str]) -> None:
+        """An asker `expect`ed has its answers: the last one lets each answer go, so a
+        catalogue's answers are not all held until the run ends."""
+        for query in queries:
+            if query in self._askers:
+                self._askers[query] -= 1
+                if self._askers[query] <= 0:
+                    del self._askers[query]
+                    self._results.pop(query, None)
 
     async def query(self, query: str) -> QueryResult:
         self.sent.add(query)
@@ -390,6 +408,16 @@ def _spelling_of(query: str, model: str) -> bool:
     return squash.sub("", query).casefold() == squash.sub("", model).casefold()
 
 
+def planned_queries(product: Product) -> list[str]:
+    """What a customer types for `product`, each once: its model number (else its name) first,
+    then its name and each alias."""
+    queries = [product.model or product.name]
+    for query in [product.name, *product.aliases]:
+        if query and query not in queries:
+            queries.append(query)
+    return queries
+
+
 async def search_product(
     search: SiteSearch,
     product: Product,
@@ -407,14 +435,12 @@ async def search_product(
         result = await search.query(query)
         return QueryOutcome(query, kind, result, result.rank(targets, match))
 
-    primary_query = product.model or product.name
+    primary_query, *other_queries = planned_queries(product)
     primary = await outcome(primary_query, "model" if product.model else "name")
-    sent = {primary_query}
+    sent = {primary_query, *other_queries}
     others = []
-    for query, kind in [(product.name, "name")] + [(a, "alias") for a in product.aliases]:
-        if query and query not in sent:
-            sent.add(query)
-            others.append(await outcome(query, kind))
+    for query in other_queries:
+        others.append(await outcome(query, "name" if query == product.name else "alias"))
     variants = []
     model = product.model
     spelled = [o for o in (primary, *others) if model and _spelling_of(o.query, model)]

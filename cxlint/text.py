@@ -14,7 +14,7 @@ def norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])" + re.escape(norm(term)).replace(r"\ ", r"\s+") + r"(?![\w])")
 

@@ -70,7 +70,7 @@ def resolve(url: str, base: str) -> str:
         return url.strip()
 
 
-@functools.lru_cache(maxsize=16_384)  # asked for every link of every results page
+@functools.lru_cache(maxsize=2048)  # asked for every link of every results page
 def origin(url: str) -> str:
     """`scheme://host[:port]`, lower-cased, default ports dropped; "" for a relative URL.
 
@@ -172,7 +172,7 @@ def _is_tracking(name: str) -> bool:
     return lowered.startswith("utm_") or lowered in _TRACKING_PARAMS
 
 
-@functools.lru_cache(maxsize=65_536)  # results pages repeat the same menu links by hundreds
+@functools.lru_cache(maxsize=4096)  # results pages repeat the same menu links by hundreds
 def normalize_for_compare(url: str) -> str:
     """A canonical form of `url` for deciding whether two links reach the same page.
 
@@ -218,7 +218,7 @@ def query_params(url: str) -> list[tuple[str, str]]:
     return parse_qsl(query, keep_blank_values=True)
 
 
-@functools.lru_cache(maxsize=16_384)
+@functools.lru_cache(maxsize=2048)
 def is_http_url(url: str) -> bool:
     """True for an absolute `http:`/`https:` URL with a host: something cxlint can fetch."""
     try:

@@ -4,6 +4,7 @@ APIs, one request per distinct query, and the demo store end to end through the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,9 @@ from werkzeug import Response as WResponse
 
 from cxlint.cli import main
 from cxlint.demo import campaign_text
-from cxlint.model import RunResult
+from cxlint.fetch import Fetcher, FetchOptions
+from cxlint.model import RunResult, SearchConfig
+from cxlint.search import SiteSearch
 from tests.rulecase import render_page, run_case
 
 SEARCH_RULES = ["search-misses-product", "search-partial-match", "search-not-found"]
@@ -519,6 +522,31 @@ def test_each_distinct_query_is_sent_once_per_run(httpserver: HTTPServer, tmp_pa
     assert sent.count("zqxj cxlint empty probe") == 1  # discovery's probe reused by the run
     assert result.stats["searches"] == len(set(sent)) - 1
     assert findings(result, "search-partial-match") == []  # both found by "Phone" (top 10)
+
+
+def test_an_answer_is_kept_until_its_last_planned_asker_is_done(httpserver: HTTPServer) -> None:
+    # A catalogue's answers are let go as the run goes (memory), never while a product that
+    # will ask the same query is still to come (one request per distinct query).
+    httpserver.expect_request("/search").respond_with_handler(
+        search_handler({"Phone": [("/p/a", "Phone A")]})
+    )
+
+    async def scenario() -> list[int]:
+        async with Fetcher(FetchOptions(respect_robots=False)) as fetcher:
+            config = SearchConfig(httpserver.url_for("/search?q={query}"))
+            search = SiteSearch(config, fetcher, release_bodies=True)  # as a run's search is
+            search.expect(["Phone"])
+            search.expect(["Phone"])  # two products ask "Phone"
+            counts = []
+            for _ in range(2):
+                assert (await search.query("Phone")).count == 1
+                search.done_with(["Phone"])
+                counts.append(len(requested(httpserver, "/search")))
+            await search.query("Phone")  # asked again after the last planned asker: re-read
+            counts.append(len(requested(httpserver, "/search")))
+            return counts
+
+    assert asyncio.run(scenario()) == [1, 1, 2]
 
 
 # --- the demo store, end to end through the CLI ----------------------------------------------
