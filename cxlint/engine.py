@@ -268,7 +268,6 @@ class Engine:
             async def worker() -> None:
                 for index, job in pending:
                     results[index] = await job()
-                    jobs[index] = None
                     self.done += 1
                     if self.progress:
                         self.progress(self.done, self.total)
@@ -317,10 +316,6 @@ class Engine:
                 "reason": f"the search does not work: {probe.error}",
             }
             return
-        # Which answers the run will ask for, and how often: each is let go after its last use.
-        for product in self.campaign.products:
-            if in_shard(Subject("product", id=product.id), self.options.shard):
-                search.expect(planned_queries(product))
         self._search = search
 
     async def _fetch_page(self, url: str) -> Page | None:
@@ -406,6 +401,8 @@ class Engine:
                 jobs.append(functools.partial(self._product, subject, product))
                 if product.url:
                     self._wanted[product.url] += 1
+                if self._search is not None:  # its answers are let go after their last use
+                    self._search.expect(planned_queries(product))
         jobs.extend(self._creative_jobs())
         return jobs
 
