@@ -97,6 +97,28 @@ def test_redirect_chain_is_recorded_hop_by_hop(httpserver: HTTPServer) -> None:
     assert response.elapsed == pytest.approx(sum(hop.elapsed for hop in response.chain))
 
 
+def test_a_cookie_set_before_a_redirect_is_sent_after_it(httpserver: HTTPServer) -> None:
+    # A consent or session gate: without the cookie the page sends the visitor back forever.
+    def gate(request: Request) -> WsgiResponse:
+        response = redirect("/shop", 302)
+        response.set_cookie("consent", "yes", path="/")
+        return response
+
+    def shop(request: Request) -> WsgiResponse:
+        if request.cookies.get("consent") != "yes":
+            return redirect("/gate", 302)
+        return WsgiResponse("welcome", content_type="text/html")
+
+    httpserver.expect_request("/gate").respond_with_handler(gate)
+    httpserver.expect_request("/shop").respond_with_handler(shop)
+
+    response, _ = fetch(httpserver.url_for("/gate"))
+
+    assert response.error is None, response.error
+    assert response.status == 200 and response.body == b"welcome"
+    assert [hop.status for hop in response.chain] == [302, 200]
+
+
 def test_redirect_loop_is_an_error(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/loop1").respond_with_response(redirect("/loop2"))
     httpserver.expect_request("/loop2").respond_with_response(redirect("/loop1"))
