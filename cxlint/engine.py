@@ -191,6 +191,10 @@ class Engine:
         # body are let go, so a 20,000-product run holds only the pages in flight.
         self._wanted: Counter[str] = Counter()
         self._released: set[str] = set()
+        # Pages only product subjects read are parsed without their links, which no product
+        # rule reads; landing pages' and creatives' targets' are read (their rules need them).
+        self._link_readers: set[str] = set()
+        self._without_links: set[str] = set()
         self._since_trim = 0  # pages let go since free memory was last returned
         self._parse_slot = asyncio.Semaphore(1)
         self._search: SiteSearch | None = None
@@ -370,14 +374,15 @@ class Engine:
                 return_free_memory()
 
     async def _parse_page(self, response: Response) -> Page:
+        links = self._cache is not None or response.url not in self._without_links
         # A page of usual size parses in about a millisecond, less than handing it to a thread
         # costs (inline: 10 % off a 5,000-product run). A big one goes to a worker thread so
         # that the downloads in flight are not stalled behind it; one at a time, as more
         # threads would only compete with the event loop for the GIL.
         if len(response.body) <= INLINE_PARSE_MAX:
-            return parse_page(response)
+            return parse_page(response, links=links)
         async with self._parse_slot:
-            return await asyncio.to_thread(parse_page, response)
+            return await asyncio.to_thread(functools.partial(parse_page, links=links), response)
 
     async def _parse_and_keep(self, response: Response) -> Page:
         page = await self._parse_page(response)
@@ -392,6 +397,7 @@ class Engine:
         takes it, so 20,000 subjects are not 20,000 waiting coroutines)."""
         campaign, shard = self.campaign, self.options.shard
         jobs: list[Any] = []
+        product_pages: set[str] = set()
         site = Subject("site")
         if in_shard(site, shard) and any("site" in r.rule.subjects for r in self.rules.values()):
             jobs.append(functools.partial(self._site, site))
@@ -400,15 +406,18 @@ class Engine:
             if in_shard(subject, shard):
                 jobs.append(functools.partial(self._landing, subject, landing))
                 self._wanted[landing.url] += 1
+                self._link_readers.add(landing.url)
         for product in campaign.products:
             subject = Subject("product", id=product.id)
             if in_shard(subject, shard):
                 jobs.append(functools.partial(self._product, subject, product))
                 if product.url:
                     self._wanted[product.url] += 1
+                    product_pages.add(product.url)
                 if self._search is not None:  # its answers are let go after their last use
                     self._search.expect(planned_queries(product))
         jobs.extend(self._creative_jobs())
+        self._without_links = product_pages - self._link_readers
         return jobs
 
     @_never_lost
@@ -489,6 +498,7 @@ class Engine:
                     jobs.append(functools.partial(self._creative_link, subject, creative, link))
                     if link.url:
                         self._wanted[self._moved(link.url)] += 1
+                        self._link_readers.add(self._moved(link.url))
         return jobs
 
     @_never_lost

@@ -69,7 +69,7 @@ class Page:
     title: str = ""
     h1: list[str] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed
-    links: list[Link] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # none read with parse_page(links=False)
     forms: list[Form] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # name/property → content, lower-cased keys
     meta_robots: str = ""
@@ -107,9 +107,13 @@ class Page:
         return " ".join([self.title, *self.h1, self.text])
 
 
-def parse_page(response: Response) -> Page:
-    """Build the page facts of a response (HTML or not). Links carry no item text."""
-    return _page_of(response, False, None)
+def parse_page(response: Response, *, links: bool = True) -> Page:
+    """Build the page facts of a response (HTML or not). Links carry no item text.
+
+    With links=False the page's links are not read and `Page.links` stays empty: a product
+    page's hundreds of links were a third of its parse, and only landing pages' rules, the
+    site search and creatives' targets read links (the engine decides; see Engine._parse)."""
+    return _page_of(response, False, None, links)
 
 
 def parse_results_page(response: Response, wanted: Callable[[str], bool] | None = None) -> Page:
@@ -123,7 +127,12 @@ def parse_results_page(response: Response, wanted: Callable[[str], bool] | None 
     return _page_of(response, True, wanted)
 
 
-def _page_of(response: Response, results: bool, wanted: Callable[[str], bool] | None) -> Page:
+def _page_of(
+    response: Response,
+    results: bool,
+    wanted: Callable[[str], bool] | None,
+    links: bool = True,
+) -> Page:
     page = Page(
         url=response.url,
         final_url=response.final_url,
@@ -144,7 +153,8 @@ def _page_of(response: Response, results: bool, wanted: Callable[[str], bool] | 
     if not page.is_html or not response.body:
         return page
     try:
-        _fill_from_html(page, _first_tags(response.body), _charset(content_type), results, wanted)
+        body = _first_tags(response.body)
+        _fill_from_html(page, body, _charset(content_type), results, wanted, links)
     except Exception:  # noqa: BLE001 - a page we cannot parse has no facts, it does not stop the run
         page.is_html = False
     return page
@@ -304,6 +314,7 @@ def _fill_from_html(
     charset: str | None,
     results: bool,
     wanted: Callable[[str], bool] | None,
+    links: bool = True,
 ) -> None:
     """Fill the facts of an HTML page; a results page's as parse_results_page says."""
     root, stopped = _parse(body, charset)
@@ -327,7 +338,8 @@ def _fill_from_html(
     if title is not None:
         page.title = _clean(text(title))
     page.h1 = [t for t in (_clean(text(h)) for h in root.iterfind(".//h1")) if t]
-    page.links = _links(root, base, wanted)
+    if links:
+        page.links = _links(root, base, wanted)
     if not results:
         _fill_head(page, root, base)
         page.forms = [_form(f, base) for f in root.iterfind(".//form")]

@@ -499,10 +499,10 @@ def test_a_subject_that_breaks_cxlint_is_still_reported(
 
     real = cxlint.engine.parse_page
 
-    def breaks_on_truncated(response: Response) -> Any:
+    def breaks_on_truncated(response: Response, **options: Any) -> Any:
         if response.url.endswith("/truncated"):
             raise ValueError("a bug")
-        return real(response)
+        return real(response, **options)
 
     monkeypatch.setattr(cxlint.engine, "parse_page", breaks_on_truncated)
     path = _manifest(sites, tmp_path, [f for f in FAULTS if f.target == "/truncated"])
