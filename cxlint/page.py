@@ -377,17 +377,14 @@ def _fill_head(page: Page, root: Element, base: str) -> None:
 def _links(root: Element, base: str, wanted: Callable[[str], bool] | None) -> list[Link]:
     """The page's links; with `wanted`, only those it accepts, with their item's text."""
     # The hottest loop of parsing (a shop's page has hundreds of links): kept lean.
-    join = _joiner(base)
+    resolve = _resolver(base)
     found = []
     for a in root.iter("a"):
         href = a.get("href")
         if href is None:
             continue
-        href = href.strip()
-        if href.startswith(("#", "javascript:", "data:")):
-            continue
-        url = join(href)
-        if wanted is not None and not wanted(url):
+        url = resolve(href)
+        if not url or (wanted is not None and not wanted(url)):
             continue
         link_text = " ".join((a.text or "" if len(a) == 0 else text(a)).split())
         rel = a.get("rel")
@@ -412,27 +409,36 @@ def _main_text(body: Element) -> str:
     return _clean(text(root))
 
 
-def _joiner(base: str) -> Callable[[str], str]:
-    """urljoin against `base`, remembering the links that resolve the same on every page of
-    a site (from its root, or absolute): a shop's navigation repeats on all its pages."""
+def _resolver(base: str) -> Callable[[str], str]:
+    """A link's href (as written) resolved against `base`; "" for one that goes nowhere
+    (#top, javascript:, data:). The hrefs that resolve the same on every page of a site (from
+    its root, or absolute) are remembered per site: a shop's menus repeat on all its pages."""
     parts = urlsplit(base)
     site = (parts.scheme, parts.netloc)  # all such a link's resolution depends on
+    memo = _SITE_LINKS.get(site)
+    if memo is None or len(memo) >= 4096:
+        if len(_SITE_LINKS) >= 64:
+            _SITE_LINKS.clear()
+        memo = _SITE_LINKS[site] = {}
 
-    def join(href: str) -> str:
-        if not href.startswith(("/", "http://", "https://")):
-            return urljoin(base, href)
-        key = (site, href)
-        found = _SITE_LINKS.get(key)
-        if found is None:
-            if len(_SITE_LINKS) >= 4096:
-                _SITE_LINKS.clear()
-            found = _SITE_LINKS[key] = urljoin(base, href)
-        return found
+    def resolve(href: str) -> str:
+        url = memo.get(href)
+        if url is not None:
+            return url
+        clean = href.strip()
+        if clean.startswith(("#", "javascript:", "data:")):
+            url = ""
+        else:
+            url = urljoin(base, clean)
+            if not clean.startswith(("/", "http://", "https://")):
+                return url  # relative to this page's own path
+        memo[href] = url
+        return url
 
-    return join
+    return resolve
 
 
-_SITE_LINKS: dict[tuple[tuple[str, str], str], str] = {}
+_SITE_LINKS: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def _typed(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
