@@ -402,7 +402,30 @@ def manifest_schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(manifest_schema())
+    # With its $refs inlined: looking one up per product (44,000 at 20,000 products) was a
+    # third of the validation's time. The same checks, so the same errors.
+    return Draft202012Validator(_inline_refs(manifest_schema()))
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each local `#/$defs/NAME` reference replaced by that definition (a
+    reference back into a definition being inlined stays a reference, resolved as before)."""
+    defs = schema.get("$defs", {})
+
+    def inline(node: Any, within: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [inline(item, within) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {k: inline(v, within) if k != "$defs" else v for k, v in node.items()}
+        name = str(node.get("$ref", "")).removeprefix("#/$defs/")
+        if name not in defs or name in within:
+            return node
+        del node["$ref"]  # its siblings are annotations (description): kept beside the def
+        return {**inline(defs[name], within | {name}), **node}
+
+    inlined: dict[str, Any] = inline(schema, frozenset())
+    return inlined
 
 
 _LIST_NOUNS = {"products": "product", "landing_pages": "landing page", "creatives": "creative"}
