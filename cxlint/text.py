@@ -21,9 +21,19 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 def contains(haystack: str, term: str) -> bool:
     """Whether `term` appears in `haystack` as whole words, ignoring case and spacing."""
-    if not term.strip():
+    return _found(haystack.casefold(), term)
+
+
+def _found(folded: str, term: str) -> bool:
+    """contains() for a haystack already casefolded."""
+    words = norm(term).split(" ")
+    if not words[0]:
         return False
-    return _term_pattern(term).search(haystack.casefold()) is not None
+    # Each word must be in the text for the pattern to match. Looked for in C first, most
+    # terms are settled without compiling their pattern (a model number's is used once).
+    if not all(word in folded for word in words):
+        return False
+    return _term_pattern(term).search(folded) is not None
 
 
 def model_variants(model: str) -> list[str]:
@@ -40,7 +50,8 @@ def model_variants(model: str) -> list[str]:
 
 def contains_any_spelling(haystack: str, model: str) -> str | None:
     """The spelling of `model` the text uses (exact first), or None."""
+    folded = haystack.casefold()
     for variant in model_variants(model):
-        if contains(haystack, variant):
+        if _found(folded, variant):
             return variant
     return None
