@@ -186,10 +186,24 @@ _MONEY = re.compile(
     rf"(?:{_SYMBOL}\s?(?:{_NUMBER})|(?<![\w.,])(?:{_NUMBER})\s?{_SYMBOL})"
 )
 
-# An element the page marks as a price: "price" in its class, id or itemprop, in any case.
-_MARK = "contains(translate(concat(@class, ' ', @id, ' ', @itemprop), 'PRICE', 'price'), 'price')"
-_MARKED = etree.XPath(f".//*[@class or @id or @itemprop][{_MARK}]")
-_HOLDS_MARKED = etree.XPath(f"boolean(.//*[{_MARK}])")
+
+def _marked(root: Element) -> list[Element]:
+    """The elements below `root` the page marks as prices ("price" in their class, id or
+    itemprop, in any case), in document order, at most MAX_MARKED. A Python walk: an XPath
+    with translate() on every element took half as long again."""
+    found = []
+    for element in root.iterdescendants(etree.Element):
+        get = element.get
+        css, id_, prop = get("class"), get("id"), get("itemprop")
+        if (
+            (css and "price" in css.lower())
+            or (id_ and "price" in id_.lower())
+            or (prop and "price" in prop.lower())
+        ):
+            found.append(element)
+            if len(found) >= MAX_MARKED:
+                break
+    return found
 
 
 def visible_prices(root: Element, text: str | None = None) -> list[VisiblePrice]:
@@ -212,8 +226,8 @@ def visible_prices(root: Element, text: str | None = None) -> list[VisiblePrice]
             seen.add((price.amount, price.currency))
             found.append(VisiblePrice(price.amount, price.currency, snippet, marked))
 
-    for element in _MARKED(root)[:MAX_MARKED]:
-        if _HOLDS_MARKED(element):
+    for element in _marked(root):
+        if _marked(element):
             continue  # the innermost marked element holds the price itself
         words = " ".join(text_of(element).split())
         if words and len(words) <= 80:
