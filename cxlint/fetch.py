@@ -109,11 +109,10 @@ class _Wire:
     """httpx requests sent straight to the transport (aiohttp under httpx's API).
 
     httpx's AsyncClient adds nothing the Fetcher needs per request (redirects, retries and
-    timeouts are the Fetcher's own) yet doubled the CPU of every request: its URL merging,
-    header copies and cookie extraction were 8 % of a whole campaign check. What it did that
-    matters is done here: default headers, the timeouts, and a cookie jar (a site that sets a
-    cookie and redirects would otherwise loop).
-    """
+    timeouts are the Fetcher's own), yet its URL merging, header copies and cookie extraction
+    cost 0.11 ms of CPU per request (0.40 -> 0.29 ms on 5,000 product pages from nginx). What
+    it did that matters is done here: default headers, the timeouts, and a cookie jar (a site
+    that sets a cookie and redirects would otherwise loop)."""
 
     transport: AiohttpTransport
     headers: httpx.Headers

@@ -111,8 +111,8 @@ def parse_page(response: Response, *, links: bool = True) -> Page:
     """Build the page facts of a response (HTML or not). Links carry no item text.
 
     With links=False the page's links are not read and `Page.links` stays empty: a product
-    page's hundreds of links were a third of its parse, and only landing pages' rules, the
-    site search and creatives' targets read links (the engine decides; see Engine._parse)."""
+    page's hundreds of links were a fifth of its parse, and only landing pages' rules, the
+    site search and creatives' targets read links (the engine decides: Engine._parse_page)."""
     return _page_of(response, False, None, links)
 
 
