@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import zlib
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
@@ -35,6 +36,7 @@ RESULTS = "results"  # a search results page: what the search read from it
 FILE_NAME = "cxlint-cache.sqlite3"
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
 _FORMAT = 1  # of the facts: entries of another format (or cxlint version) are dropped
+_OPEN_ATTEMPTS = 50  # opening a file other processes are setting up: about 25 s at most
 
 
 @dataclass
@@ -86,6 +88,8 @@ class PageCache:
             self._db = self._open(self.folder / FILE_NAME)
         except OSError as exc:
             raise UsageError(f"--cache: cannot use {folder}: {exc.strerror or exc}") from exc
+        except sqlite3.Error as exc:  # still locked after every attempt, or unwritable
+            raise UsageError(f"--cache: cannot use {folder}: {exc}") from exc
         self.stats = {"stored": 0}
         # Entries this run wrote: the fetcher already holds their fresh answers, so asking
         # the site again with their validators would only cost a request.
@@ -93,7 +97,8 @@ class PageCache:
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
-        for attempt in (1, 2):
+        broken = False
+        for attempt in range(1, _OPEN_ATTEMPTS + 1):
             db = sqlite3.connect(path, timeout=30, isolation_level=None)
             try:
                 # WAL and one short transaction per entry: the processes of --jobs (and shards
@@ -102,6 +107,9 @@ class PageCache:
                 # in a power cut, never its consistency).
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
+                # One process at a time sets the file up: otherwise one could find no version
+                # yet and empty the table after another had begun to fill it.
+                db.execute("BEGIN IMMEDIATE")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS pages (kind TEXT, url TEXT, final_url TEXT,"
@@ -113,12 +121,22 @@ class PageCache:
                 if row is None or row[0] != version:
                     db.execute("DELETE FROM pages")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
+                db.execute("COMMIT")
                 return db
+            except sqlite3.OperationalError:
+                # "database is locked", at once, without the busy timeout: the other processes
+                # of --jobs (or shards) opening a new file at the same moment. Wait and try
+                # again; the file is theirs too, never to be deleted for this.
+                db.close()
+                if attempt == _OPEN_ATTEMPTS:
+                    raise
+                time.sleep(0.02 * attempt)
             except sqlite3.DatabaseError:
                 db.close()
-                if attempt == 2:
+                if broken:
                     raise
                 # Not a database (or a broken one): a cache is disposable, start a new one.
+                broken = True
                 for stale in path.parent.glob(path.name + "*"):
                     stale.unlink()
         raise AssertionError("unreachable")

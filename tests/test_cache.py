@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WResponse
 
-from cxlint.cache import FILE_NAME
+from cxlint.cache import FILE_NAME, PageCache
 from cxlint.cli import main
+from cxlint.model import Response
 from tests.rulecase import render_page
 
 
@@ -226,3 +228,33 @@ def test_a_damaged_cache_is_replaced_and_a_bad_folder_is_a_usage_error(
     )
     assert outcome.exit_code == 2
     assert "--cache" in outcome.output and "Traceback" not in outcome.output
+
+
+def _fill(folder: str, name: str, barrier: Any) -> None:
+    barrier.wait()  # every process opens the new file at the same moment
+    cache = PageCache(folder)
+    for i in range(50):
+        url = f"http://shop.test/{name}/{i}"
+        response = Response(url, url, 200, headers={"etag": f'"{i}"'}, body=b"x")
+        cache.store("page", url, response, {"i": i})
+    cache.close()
+
+
+def test_processes_opening_a_new_cache_at_once_lose_nothing(tmp_path: Path) -> None:
+    # --jobs processes (and shards on one machine) open the cache together. A new file's
+    # set-up raced: one process took sqlite's immediate "database is locked" for a broken
+    # file and deleted it under the others, or emptied the entries another had just written.
+    context = multiprocessing.get_context("fork")
+    for trial in range(30):
+        folder = str(tmp_path / str(trial))
+        barrier = context.Barrier(4)
+        processes = [
+            context.Process(target=_fill, args=(folder, f"p{k}", barrier)) for k in range(4)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(60)
+        assert [p.exitcode for p in processes] == [0, 0, 0, 0]
+        with sqlite3.connect(Path(folder) / FILE_NAME) as db:
+            assert db.execute("SELECT count(*) FROM pages").fetchone() == (200,), trial
