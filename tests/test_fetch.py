@@ -244,6 +244,30 @@ def test_repeated_headers_are_joined_under_lower_case_names(httpserver: HTTPServ
     assert all(name == name.lower() for name in response.headers)
 
 
+def test_a_proxy_named_in_the_environment_is_used(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Behind a corporate proxy, HTTP_PROXY must be honoured (httpx's client did; the aiohttp
+    # session is told to only when a proxy is set). The proxy here is the test server: it
+    # receives the request for a host that does not exist and answers it.
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", httpserver.url_for("/").rstrip("/"))
+    seen: list[str] = []
+
+    def proxy(request: Request) -> WsgiResponse:
+        seen.append(request.url)
+        return WsgiResponse("via the proxy", content_type="text/html")
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(proxy)
+
+    response, _ = fetch("http://shop.invalid/p/v710")
+
+    assert response.error is None, response.error
+    assert response.body == b"via the proxy"
+    assert seen and "shop.invalid" in seen[0]
+
+
 def test_user_agent_and_extra_headers_are_sent(httpserver: HTTPServer) -> None:
     seen: list[dict[str, str]] = []
 
