@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from bs4.dammit import EncodingDetector
 from lxml import etree
 
-from cxlint import microdata
+from cxlint import microdata, urls
 from cxlint.model import Hop, Response
 from cxlint.prices import Offer, VisiblePrice, offers, visible_prices
 from cxlint.tree import FURNITURE, INVISIBLE, Element, drop, drop_non_text, text
@@ -429,7 +429,7 @@ def _resolver(base: str) -> Callable[[str], str]:
         if clean.startswith(("#", "javascript:", "data:")):
             url = ""
         else:
-            url = urljoin(base, clean)
+            url = urls.resolve(clean, base)  # a malformed one stays as written
             if not clean.startswith(("/", "http://", "https://")):
                 return url  # relative to this page's own path
         memo[href] = url

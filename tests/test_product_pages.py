@@ -124,6 +124,17 @@ def _page(html: str) -> object:
     )
 
 
+def test_a_malformed_link_costs_the_page_nothing() -> None:
+    # urljoin raises on a broken IPv6 address; the page's facts were all lost to one link.
+    page = _page(
+        """<html><head><title>RAZR V710</title></head><body><h1>RAZR V710</h1>
+        <p>Only $99</p><a href="http://[::1/x">broken</a><a href="/cart">Cart</a></body></html>"""
+    )
+    assert page.is_html  # type: ignore[attr-defined]
+    assert "Only $99" in page.text  # type: ignore[attr-defined]
+    assert [link.url for link in page.links] == ["http://[::1/x", "http://x/cart"]  # type: ignore[attr-defined]
+
+
 def test_page_products_include_microdata_and_main_text_leaves_out_the_furniture() -> None:
     page = _page(
         """<html><body><header>Sold out everywhere!</header><nav>Menu</nav>
