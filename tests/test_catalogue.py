@@ -106,7 +106,7 @@ def test_rules_json_lists_every_rule_of_the_product_with_its_docs() -> None:
     names = set(PRODUCT_RULES)
     if product_md.exists():
         section = product_md.read_text(encoding="utf-8").split("### Rule names", 1)[1]
-        section = section.split("\n## ", 1)[0]
+        section = section.split("\n## ", 1)[0].split("\nPlanned", 1)[0]  # not rules yet
         assert set(re.findall(r"`([a-z0-9-]+)`", section)) == names
     out = CliRunner().invoke(main, ["rules", "--format", "json"])
     assert out.exit_code == 0
