@@ -299,7 +299,23 @@ def _emit(
             click.echo(f"wrote {fmt} report to {path}", err=True)
 
 
-def _fetch_options(request_headers: dict[str, str], kw: dict[str, Any]) -> Any:
+def _origin_headers(campaign: Campaign, extra: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Which headers go to which origin: `site.headers` and `-H` to the site's own origin (and
+    --base-url's), `site.headers_for` to the origins it names; nothing anywhere else."""
+    from cxlint import urls
+
+    own = {**campaign.site.headers, **extra}
+    scoped = {
+        urls.origin(url): dict(own)
+        for url in (campaign.site.declared_url, campaign.site.url)
+        if url
+    }
+    for origin, headers in campaign.site.headers_for.items():
+        scoped[origin] = {**scoped.get(origin, {}), **headers}
+    return {origin: headers for origin, headers in scoped.items() if origin and headers}
+
+
+def _fetch_options(origin_headers: dict[str, dict[str, str]], kw: dict[str, Any]) -> Any:
     from cxlint.fetch import FetchOptions
 
     options = FetchOptions(
@@ -311,7 +327,7 @@ def _fetch_options(request_headers: dict[str, str], kw: dict[str, Any]) -> Any:
         retries=kw["retries"],
         respect_robots=kw["robots"],
         verify_tls=kw["verify_tls"],
-        headers=request_headers,
+        origin_headers=origin_headers,
     )
     if kw["user_agent"]:
         options.user_agent = kw["user_agent"]
@@ -469,7 +485,7 @@ def _check(
         campaign = load_manifest(manifest_path, base_url=base_url, rules=_catalogue_rules())
     campaign.secrets.extend(headers.values())
     _invocation.secrets = campaign.secrets
-    fetch = _fetch_options({**campaign.site.headers, **headers}, kw)
+    fetch = _fetch_options(_origin_headers(campaign, headers), kw)
     options = RunOptions(
         fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url), cache=kw["cache"]
     )

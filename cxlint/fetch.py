@@ -41,7 +41,7 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 from protego import Protego
 
-from cxlint import PROJECT_URL, __version__
+from cxlint import PROJECT_URL, __version__, urls
 from cxlint.model import Conditional, Hop, Response
 
 try:  # optional: brotli ("br") is only asked for when it can be decoded within bounds
@@ -79,7 +79,12 @@ class FetchOptions:
     max_time: float | None = None
     respect_robots: bool = True
     user_agent: str = f"cxlint/{__version__} (+{PROJECT_URL})"
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # sent to every origin: no secrets
+    # Headers sent only to requests whose URL is on that origin (keys as urls.origin writes
+    # them): credentials and cookies a user gave for their site. A redirect to another origin,
+    # its robots.txt and anything else there get none of them, as browsers, curl
+    # (CVE-2018-1000007) and requests (CVE-2018-18074) do.
+    origin_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     verify_tls: bool = True
 
 
@@ -118,13 +123,18 @@ class _Wire:
     headers: httpx.Headers
     cookies: httpx.Cookies
     extensions: dict[str, object]
+    # The default headers with an origin's own (its credentials) merged in, per origin.
+    by_origin: dict[str, httpx.Headers] = field(default_factory=dict)
 
     async def send(self, url: str, headers: dict[str, str] | None) -> httpx.Response:
+        base = (
+            self.by_origin.get(urls.origin(url), self.headers) if self.by_origin else self.headers
+        )
         if headers:
-            merged = httpx.Headers(self.headers)
+            merged = httpx.Headers(base)
             merged.update(headers)
         else:
-            merged = self.headers
+            merged = base
         request = httpx.Request("GET", url, headers=merged, extensions=self.extensions)
         if len(self.cookies.jar):
             self.cookies.set_cookie_header(request)
@@ -214,11 +224,16 @@ class Fetcher:
                 }
             )
             headers.update(opts.headers)
+            by_origin = {}
+            for origin, extra in opts.origin_headers.items():
+                by_origin[urls.origin(origin)] = own = httpx.Headers(headers)
+                own.update(extra)
             self._wire = _Wire(
                 AiohttpTransport(client=self._session),
                 headers,
                 httpx.Cookies(),
                 {"timeout": httpx.Timeout(opts.timeout, connect=opts.connect_timeout).as_dict()},
+                by_origin,
             )
         return self._wire
 

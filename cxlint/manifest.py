@@ -482,9 +482,16 @@ def _field(path: JsonPath) -> str:
         return f"each entry of '{path[-2]}'" if len(path) > 1 else "each entry"
     if len(path) == 2 and path[0] == "rules":
         return f"rule '{_short(last)}'"
-    if len(path) == 3 and path[:2] == ("site", "headers"):
+    if _is_header_value(path):
         return f"header '{_short(last)}'"
     return f"'{_short(last)}'"
+
+
+def _is_header_value(path: JsonPath) -> bool:
+    """site.headers.NAME or site.headers_for.ORIGIN.NAME: a credential, never echoed."""
+    return (len(path) == 3 and path[:2] == ("site", "headers")) or (
+        len(path) == 4 and path[:2] == ("site", "headers_for")
+    )
 
 
 def _describe(value: Any, raw: str | None) -> str:
@@ -519,11 +526,13 @@ def _schema_problem(err: ValidationError, src: _Source) -> tuple[int, UsageError
     name = _field(path)
     kind = err.validator
 
-    if "propertyNames" in err.relative_schema_path:  # a bad header name
+    if "propertyNames" in err.relative_schema_path:  # a bad header name (or origin)
         key = str(err.instance)
-        return 0, UsageError(
-            f"'{_short(key)}' is not a valid HTTP header name", src.key_at((*path, key))
-        )
+        if path == ("site", "headers_for"):
+            message = _pattern_message((*path, key), key)
+        else:
+            message = f"'{_short(key)}' is not a valid HTTP header name"
+        return 0, UsageError(message, src.key_at((*path, key)))
     if kind == "additionalProperties":
         known = err.schema.get("properties", {})
         key = next((str(k) for k in value if k not in known), "")
@@ -541,7 +550,7 @@ def _schema_problem(err: ValidationError, src: _Source) -> tuple[int, UsageError
         expected = _expected(path, err.validator_value)
         if value is None:  # `key:` with nothing after it: point at the key
             return 0, UsageError(f"{name} must be {expected}, but it is empty", src.key_at(path))
-        if path[:2] == ("site", "headers") and len(path) == 3:  # a credential: never echo it
+        if _is_header_value(path):  # a credential: never echo it
             return 0, UsageError(f"{name} must be text; put its value in quotes", location)
         message = f"{name} must be {expected}, not {_describe(value, raw)}"
         if expected.startswith("a string") and isinstance(value, int | float) and raw:
@@ -579,7 +588,12 @@ def _pattern_message(path: JsonPath, value: Any) -> str:
         return (
             "the search URL must contain {query} where the search words go, like /search?q={query}"
         )
-    if path[:2] == ("site", "headers"):
+    if path[:2] in (("site", "headers"), ("site", "headers_for")):
+        if len(path) == 3 and path[1] == "headers_for":  # an origin, not a header
+            return (
+                f"'{_short(str(last))}' in 'headers_for' must be an origin like "
+                "https://api.example.com (scheme and host, no path)"
+            )
         return f"header '{_short(str(last))}' must be on a single line"
     return f"{_field(path)} has an unexpected form: '{text}'"
 
@@ -662,7 +676,7 @@ class _Builder:
         like a credential (STAGING_TOKEN), or it is a URL's password or the value of a query
         parameter named like one (?api_key=). Not every expansion: a masked ${SITE_URL} or
         ${MODEL} would blank out every URL or product name in the report."""
-        if path[:2] == ("site", "headers") or _secret_name(name):
+        if path[:2] in (("site", "headers"), ("site", "headers_for")) or _secret_name(name):
             return True
         return placeholder not in urls.redact(template)  # redact() drops exactly those
 
@@ -744,6 +758,10 @@ class _Builder:
         site.headers = dict(data.get("headers") or {})
         for value in site.headers.values():
             self.secret(value)
+        for origin, headers in (data.get("headers_for") or {}).items():
+            site.headers_for[urls.origin(origin)] = dict(headers or {})
+            for value in (headers or {}).values():
+                self.secret(value)
         return site
 
     def ignores(self, entries: list[dict[str, str]] | None, path: JsonPath) -> list[Ignore]:

@@ -55,7 +55,8 @@ class Site:
     url: str  # origin, e.g. https://www.example.com
     search: SearchConfig | None = None
     phone: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # for site.url's origin only
+    headers_for: dict[str, dict[str, str]] = field(default_factory=dict)  # origin -> headers
     # site.url as the manifest writes it, before --base-url moved `url`: creatives carry
     # production links, which are moved the same way
     declared_url: str | None = None
