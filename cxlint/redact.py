@@ -1,9 +1,12 @@
 """Keeps secrets out of every report: header values, secret ${VAR} expansions (see manifest),
-credentials in URLs and secret-looking query parameters."""
+credentials in URLs and secret-looking query parameters, in every form a site may echo them
+back in (percent-encoded, HTML-escaped, base64)."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import functools
 import re
 from typing import TypeVar
 
@@ -18,14 +21,135 @@ MASK = "***"
 
 
 def scrub_text(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        if secret and len(secret) >= 3:  # tiny values would mangle ordinary words
-            text = text.replace(secret, MASK)
+    if secrets:
+        pattern, shortest, anchors = _secrets_pattern(tuple(secrets))
+        if (
+            pattern is not None
+            and len(text) >= shortest
+            and (anchors is None or any(a in text for a in anchors))
+        ):
+            text = pattern.sub(MASK, text)
     if "://" in text or "?" in text:
         text = _URL.sub(lambda m: urls.redact(m.group(0)), text)
     if "=" in text:  # a parameter quoted apart from its URL: "api_key=abc" in evidence
         text = _PARAM.sub(_redact_param, text)
     return text
+
+
+# --- every form a secret can come back in ---------------------------------------------------
+#
+# A site echoes what it was sent in whatever encoding its own code uses: percent-encoded by
+# one of many encoders (each with its own idea of which characters are safe, of hex case and of
+# '+' or '%20' for a space), HTML-escaped into a page, base64-encoded into a token. One pattern
+# per run matches them all: each character of a secret matches itself or any encoding of it.
+
+_MIN_SECRET = 3  # shorter values would mangle ordinary words
+_MIN_PART = 6  # a token taken out of a header value (Bearer xyz, a cookie's value)
+_MIN_BASE64 = 8  # base64 pieces shorter than this are ordinary text too often
+_URL_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
+_HTML_NAMES = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
+
+
+def secret_values(secrets: list[str] | tuple[str, ...]) -> list[str]:
+    """Each secret, and the tokens inside a header value that a site may echo on their own:
+    the credentials of `Bearer TOKEN` and `Basic BASE64(user:password)`, and a cookie's values.
+    """
+    values: list[str] = []
+
+    def add(value: str, least: int) -> None:
+        value = value.strip()
+        if len(value) >= least and value not in values:
+            values.append(value)
+
+    for secret in secrets:
+        scheme, space, credentials = secret.strip().partition(" ")
+        if space and scheme.isalpha() and len(credentials.strip()) >= _MIN_PART:
+            # The scheme is no secret, and every form of the whole value holds the token's.
+            add(credentials, _MIN_PART)
+        else:
+            add(secret, _MIN_SECRET)
+        if space and scheme.lower() == "basic":
+            try:
+                plain = base64.b64decode(credentials, validate=True).decode()
+            except (ValueError, UnicodeDecodeError):
+                plain = ""
+            add(plain, _MIN_PART)
+            add(plain.partition(":")[2], _MIN_PART)
+        if "=" in secret:  # a Cookie header: name=value; name2=value2
+            for pair in secret.split(";"):
+                add(pair.partition("=")[2], _MIN_PART)
+    return values
+
+
+def _char_forms(char: str) -> str:
+    """A pattern for one character of a secret: itself, percent-encoded (any hex case, once or
+    twice), as an HTML character reference, and a space as '+'."""
+    if char in _URL_SAFE:
+        return re.escape(char)
+    forms = [re.escape(char)]
+    forms.append(
+        "".join(f"%(?:25)?{_hex(byte >> 4)}{_hex(byte & 15)}" for byte in char.encode("utf-8"))
+    )
+    code = ord(char)
+    forms.append(f"&#(?:0*{code}|[xX]0*{code:x});?")
+    if char in _HTML_NAMES:
+        forms.append(f"&{_HTML_NAMES[char]};")
+    if char == " ":
+        forms.append(r"\+")
+    return "(?:" + "|".join(forms) + ")"
+
+
+def _hex(digit: int) -> str:
+    return f"[{digit:X}{digit:x}]" if digit > 9 else str(digit)
+
+
+def _base64_pieces(value: str) -> list[str]:
+    """The base64 text of `value` wherever it sits in a longer encoded string: for each of the
+    three alignments, the characters fully decided by the secret's own bits (standard and
+    URL-safe alphabets)."""
+    data = value.encode()
+    pieces = []
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + data).decode()
+        start = -(-offset * 8 // 6)  # the first character holding no bit of the padding
+        end = (offset + len(data)) * 8 // 6  # the last one holding only bits of the value
+        piece = encoded[start:end]
+        if len(piece) >= _MIN_BASE64:
+            pieces.append(piece)
+            pieces.append(piece.replace("+", "-").replace("/", "_"))
+    return pieces
+
+
+@functools.lru_cache(maxsize=8)
+def _secrets_pattern(
+    secrets: tuple[str, ...],
+) -> tuple[re.Pattern[str] | None, int, tuple[str, ...] | None]:
+    """One pattern for every form of every secret; the length of the shortest text it can
+    match; and the anchors: text that every match contains one of (the longest run of
+    characters no encoding changes, or a base64 piece). Most texts of a report (keys, words,
+    URLs) are settled by those two tests, without the pattern; anchors are None when some
+    secret has no such run (the pattern then reads every longer text)."""
+    alternatives: list[str] = []
+    anchors: list[str] | None = []
+    values = secret_values(secrets)
+    for value in values:
+        alternatives.append("".join(_char_forms(char) for char in value))
+        run = max(re.findall(r"[A-Za-z0-9._~-]+", value), key=len, default="")
+        if anchors is not None and len(run) >= _MIN_SECRET:
+            anchors.append(run)
+        else:
+            anchors = None
+        pieces = _base64_pieces(value)
+        alternatives.extend(re.escape(piece) for piece in pieces)
+        if anchors is not None:
+            anchors.extend(pieces)
+    if not alternatives:
+        return None, 0, None
+    # Longest first, so a secret is masked whole rather than a token inside it.
+    alternatives.sort(key=len, reverse=True)
+    shortest = min(min(len(v) for v in values), _MIN_BASE64)
+    unique = tuple(dict.fromkeys(anchors)) if anchors is not None else None
+    return re.compile("|".join(alternatives)), shortest, unique
 
 
 def _redact_param(match: re.Match[str]) -> str:
