@@ -94,7 +94,8 @@ def _credentials(headers: dict[str, str]) -> dict[str, str]:
     return {name: headers[name] for name in CREDENTIAL_HEADERS if name in headers}
 
 
-def test_site_credentials_never_leave_the_site_origin(tmp_path: Path, servers) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])  # the processes of --jobs get the same rule
+def test_site_credentials_never_leave_the_site_origin(tmp_path: Path, servers, jobs: str) -> None:
     site, other, recorder = servers
     extra_landing = f"http://localhost:{other.port}/declared"
     _check(
@@ -106,6 +107,7 @@ def test_site_credentials_never_leave_the_site_origin(tmp_path: Path, servers) -
         },
         "-H", f"X-Cli-Token: {CLI_TOKEN}",
         "-H", f"Cookie: {COOKIE}",
+        "--jobs", jobs,
     )  # fmt: skip
     own = recorder.to(f"127.0.0.1:{site.port}")
     assert own, "the site was never asked"
