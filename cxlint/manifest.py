@@ -53,6 +53,9 @@ __all__ = ["MAX_BYTES", "load_manifest", "load_manifest_text", "manifest_schema"
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64  # far deeper than any manifest; keeps hostile input from exhausting the stack
+# The schema bounds each value as written (maxLength); a ${VAR} can make it longer, up to what
+# the environment holds. Expanded, no value may pass the longest bound of all (URLs, headers).
+MAX_EXPANDED = 8192
 SEVERITY_VALUES = ("error", "warning", "info", "off")
 
 JsonPath = tuple[str | int, ...]
@@ -566,6 +569,8 @@ def _schema_problem(err: ValidationError, src: _Source) -> tuple[int, UsageError
         return 0, UsageError(_pattern_message(path, value), location)
     if kind == "minimum":
         return 0, UsageError(f"{name} must not be negative", location)
+    if kind == "maxLength":  # never the value itself: it is huge, or it may be a credential
+        return 0, UsageError(_too_long(path, len(value), err.validator_value), location)
     return 0, UsageError(f"{name}: {err.message}", location)  # not expected with our schema
 
 
@@ -596,6 +601,22 @@ def _pattern_message(path: JsonPath, value: Any) -> str:
             )
         return f"header '{_short(str(last))}' must be on a single line"
     return f"{_field(path)} has an unexpected form: '{text}'"
+
+
+def _too_long(path: JsonPath, length: int, limit: int, when: str = "") -> str:
+    """A value over its schema's maxLength, named without being shown: "the product's 'name'
+    is 10,000,000 characters long; at most 300 are allowed"."""
+    if path[:2] in (("site", "headers"), ("site", "headers_for")) and len(path) > 2:
+        what = f"header '{_short(str(path[-1]))}'"
+    elif path and isinstance(path[-1], int):
+        what = f"entry {path[-1] + 1} of '{_short(str(path[-2]))}'"
+    elif len(path) == 3 and path[0] in _LIST_NOUNS:
+        what = f"the {_LIST_NOUNS[str(path[0])]}'s '{_short(str(path[2]))}'"
+    elif len(path) == 5 and path[2] == "ignore":
+        what = f"the ignore entry's '{_short(str(path[4]))}'"
+    else:
+        what = "'" + _short(".".join(str(p) for p in path)) + "'"
+    return f"{what} is {length:,} characters long{when}; at most {limit:,} are allowed"
 
 
 def _validate(src: _Source) -> None:
@@ -667,6 +688,9 @@ class _Builder:
                 if self._is_secret(template, placeholder, name, path):
                     self.secret(expanded)
                 template = template.replace(placeholder, expanded)
+            if len(template) > MAX_EXPANDED:
+                when = " once its ${VAR}s are filled in"
+                self.error(_too_long(path, len(template), MAX_EXPANDED, when), self.src.at(path))
             return template
         return value
 
