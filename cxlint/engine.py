@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cxlint import PROJECT_URL, __version__, probes, urls
+from cxlint.bounds import bound_result
 from cxlint.cache import PAGE, PageCache, page_facts
 from cxlint.catalogue import Rule
 from cxlint.checks import CheckSpec, Skip, registry
@@ -253,7 +254,8 @@ class Engine:
         )
         if self.options.shard:
             result.stats["shard"] = "{}/{}".format(*self.options.shard)
-        return scrub(result, campaign.secrets)
+        # Secrets masked first, then long text cut: a cut could leave half a secret unmasked.
+        return bound_result(scrub(result, campaign.secrets))
 
     async def _run_jobs(self) -> tuple[list[SubjectResult], dict[str, Any]]:
         async with Fetcher(self.options.fetch) as fetcher:

@@ -11,9 +11,11 @@ cost.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from cxlint.bounds import ELLIPSIS, MAX_ITEMS, MAX_TEXT, bounded, cut
 from cxlint.cli import main
 from cxlint.manifest import load_manifest_text
-from tests.faultserver import closed_port_url
+from cxlint.redact import MASK
+from cxlint.report import FORMATS
+from tests.faultserver import Conn, FaultServer, closed_port_url
 
 ROOT = Path(__file__).parent.parent  # where `python -m tests.load.peakrss` is found
 ONE_LINE = re.compile(r"^cxlint: error: [^\n]+:\d+:\d+: [^\n]+\n$")
@@ -139,3 +144,114 @@ def test_a_long_header_name_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "is not a valid HTTP header name" in result.output
     assert len(result.output) < 200
+
+
+# --- 2. reports are bounded per finding -----------------------------------------------------
+
+SECRET = "Zq9-bounds-secret"  # sent as a header; the hostile site echoes it at the cut
+TITLE_WORDS = 400_000  # a 4.8 MB <title>, within the 5 MB a page may have
+HEADINGS = 20_000
+
+
+def _hostile_page(conn: Conn) -> None:
+    # The secret starts one character before the cut: masked, then cut, the mask is left out
+    # whole; cut first, its first character would be shown.
+    title = "A" * (MAX_TEXT - 2) + SECRET + " word" * TITLE_WORDS
+    headings = "".join(f"<h1>Heading {i}</h1>" for i in range(HEADINGS))
+    body = f"<html><head><title>{title}</title></head><body>{headings}<p>Nothing here</p>"
+    conn.respond(body=(body + "</body></html>").encode())
+
+
+@pytest.fixture(scope="module")
+def hostile_site() -> Iterator[FaultServer]:
+    with FaultServer(routes={"/lp": _hostile_page, "/p": _hostile_page}) as server:
+        yield server
+
+
+def _at_limits(origin: str) -> dict[str, Any]:
+    """A manifest whose every text is as long as the schema allows."""
+    name = ("RAZR V710 " * 30)[:300]
+    query = "?utm_source=a&utm_medium=b&utm_campaign=b&pad="
+    return {
+        "version": 1,
+        "campaign": {"name": "C" * 300, "id": "b" * 300},
+        "site": {"url": origin, "headers": {"X-Key": "${BOUNDS_KEY}"}},
+        "products": [
+            {
+                "id": "p" * 300,
+                "name": name,
+                "model": "M" * 300,
+                "aliases": ["a" * 300, "b" * 300],
+                "url": "/p?" + "q" * (8192 - 3),
+            }
+        ],
+        "landing_pages": [
+            {
+                "url": "/lp" + query + "x" * (8192 - 3 - len(query)),
+                "channel": "c" * 300,
+                "products": ["p" * 300],
+            }
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def reports(hostile_site: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bounded")
+    path = folder / "campaign.yaml"
+    path.write_text(yaml.safe_dump(_at_limits(hostile_site.origin), width=100_000))
+    files = {fmt: folder / f"report.{fmt}" for fmt in FORMATS}
+    args = [f"--report={fmt}:{file}" for fmt, file in files.items()]
+    result = check(path, "--timeout", "10", *args, env={"BOUNDS_KEY": SECRET, "NO_COLOR": "1"})
+    assert result.exit_code == 1, result.output
+    return files
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_stays_small_for_a_hostile_page(fmt: str, reports: dict[str, Path]) -> None:
+    size = reports[fmt].stat().st_size
+    print(f"{fmt}: {size:,} bytes")
+    assert 1000 < size < 300_000, f"{fmt} report: {size:,} bytes"
+
+
+def test_long_evidence_is_cut_and_says_so(reports: dict[str, Path]) -> None:
+    report = json.loads(reports["json"].read_text())
+    findings = report["findings"]
+    assert 3 <= len(findings) <= 15  # a handful, among them those quoting the page
+    titled = [f for f in findings if isinstance(f["evidence"].get("title"), str)]
+    assert titled, [f["rule"] for f in findings]
+    for finding in titled:
+        title = finding["evidence"]["title"]
+        assert len(title) <= MAX_TEXT and title.endswith("A" + ELLIPSIS), title[-20:]
+        headings = finding["evidence"]["h1"]
+        assert len(headings) == MAX_ITEMS
+        assert headings[-1] == f"{ELLIPSIS} and {HEADINGS - MAX_ITEMS + 1:,} more"
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_cut_never_shows_part_of_a_secret(fmt: str, reports: dict[str, Path]) -> None:
+    text = reports[fmt].read_text()
+    assert "Zq9" not in text and "bounds-secret" not in text
+    assert SECRET[0] + ELLIPSIS not in text  # not even its first character, before the cut
+    assert "*" + ELLIPSIS not in text  # nor part of the mask that replaced it
+
+
+def test_cut_keeps_a_mask_whole_or_leaves_it_out() -> None:
+    assert cut("short") == "short"
+    assert cut("abcdefgh", 5) == "abcd" + ELLIPSIS
+    for start in range(8):
+        text = "x" * start + MASK + "y" * 20
+        shortened = cut(text, 6)
+        assert len(shortened) <= 6 and shortened.endswith(ELLIPSIS)
+        kept = shortened.removesuffix(ELLIPSIS)
+        assert "*" not in kept or MASK in kept, (start, shortened)
+    assert cut(MASK * 10, 8) == ELLIPSIS  # masks side by side: none is cut
+
+
+def test_bounded_shares_what_fits_and_shortens_lists() -> None:
+    evidence = {"title": "ok", "chain": [{"url": "/a", "status": 200}], "h1": ["a", "b"]}
+    assert bounded(evidence) is evidence
+    long = {"h1": [str(i) for i in range(MAX_ITEMS + 10)], "hops": [{"n": i} for i in range(99)]}
+    cut_down = bounded(long)
+    assert cut_down["h1"][-1] == f"{ELLIPSIS} and 11 more" and len(cut_down["h1"]) == MAX_ITEMS
+    assert cut_down["hops"] == [{"n": i} for i in range(MAX_ITEMS)]
