@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,30 +175,13 @@ def _reports(
     return wanted
 
 
-def _write(path: str | None, data: bytes | Iterable[bytes]) -> None:
-    """To stdout, or atomically to a file: an interrupted run never leaves half a report.
-    `data` may come in pieces (a long report is never whole in memory)."""
-    pieces = [data] if isinstance(data, bytes) else data
-    if path is None or path == "-":
-        for piece in pieces:
-            sys.stdout.buffer.write(piece)
-        sys.stdout.flush()
-        return
-    target = Path(path)
-    if target.parent and not target.parent.exists():
-        raise UsageError(f"cannot write report {path}: folder {target.parent} does not exist")
-    temporary = target.with_name(f".{target.name}.cxlint-tmp")
-    try:
-        with temporary.open("wb") as out:
-            for piece in pieces:
-                out.write(piece)
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise UsageError(f"cannot write report {path}: {exc.strerror}") from None
-    except BaseException:  # interrupted mid-write: leave neither half a report nor litter
-        temporary.unlink(missing_ok=True)
-        raise
+def _campaign_inputs(campaign: Campaign, baseline: str | None) -> dict[str, str]:
+    """The files a check reads, which no report of it may overwrite."""
+    inputs = {campaign.path: "the campaign manifest"}
+    inputs.update((str(c.path), "a creative file this campaign reads") for c in campaign.creatives)
+    if baseline:
+        inputs[baseline] = "the baseline this run compares with"
+    return inputs
 
 
 def _exit_code(result: RunResult, fail_on: str) -> int:
@@ -286,6 +269,7 @@ def _run(
 def _emit(
     result: RunResult, reports: list[tuple[str, str | None]], color: bool | None, verbose: bool
 ) -> None:
+    from cxlint.output import write_output
     from cxlint.report import streamer
 
     for fmt, path in reports:
@@ -293,7 +277,7 @@ def _emit(
             (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
         )
         data = streamer(fmt)(result, color=use_colour and path is None, verbose=verbose)
-        _write(path, data)
+        write_output(path, data)
         if path and path != "-":
             _invocation.written.append(path)
             click.echo(f"wrote {fmt} report to {path}", err=True)
@@ -471,6 +455,7 @@ def _check(
     from cxlint import urls
     from cxlint.engine import RunOptions
     from cxlint.manifest import load_manifest, load_manifest_text
+    from cxlint.output import refuse_clobbering
 
     reports = _reports(kw["fmt"], kw["output"], kw["extra_reports"])
     headers = _parse_headers(kw["headers"])
@@ -485,6 +470,7 @@ def _check(
         campaign = load_manifest(manifest_path, base_url=base_url, rules=_catalogue_rules())
     campaign.secrets.extend(headers.values())
     _invocation.secrets = campaign.secrets
+    refuse_clobbering([path for _, path in reports], _campaign_inputs(campaign, kw["baseline"]))
     fetch = _fetch_options(_origin_headers(campaign, headers), kw)
     options = RunOptions(
         fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url), cache=kw["cache"]
@@ -545,6 +531,7 @@ def demo(serve: bool, port: int | None, **kw: Any) -> None:
 def _serve_demo(port: int, text: str) -> None:
     from cxlint.demo import creative_texts
     from cxlint.demo.store import DEFAULT_PORT, DemoStore
+    from cxlint.output import write_output
 
     manifest = Path("cxlint-demo.yaml")
 
@@ -553,9 +540,10 @@ def _serve_demo(port: int, text: str) -> None:
         folder = Path("cxlint-demo-creatives")  # the campaign's creatives, beside the manifest
         folder.mkdir(exist_ok=True)
         for name, creative in creative_texts().items():
-            _write(str(folder / Path(name).name), creative.replace(here, base).encode())
+            data = creative.replace(here, base).encode()
+            write_output(str(folder / Path(name).name), data, what="file")
         text_here = text.replace("file: creatives/", f"file: {folder}/")
-        _write(str(manifest), text_here.replace(here, base).encode())
+        write_output(str(manifest), text_here.replace(here, base).encode(), what="file")
         click.echo(
             f"demo store at {base}\nmanifest written to {manifest.resolve()}\n"
             f"try: cxlint check {manifest}\npress Ctrl-C to stop",
@@ -635,8 +623,11 @@ def report(
     verbose: bool,
 ) -> None:
     """Render a saved JSON report (RUN.json) in another format."""
+    from cxlint.output import refuse_clobbering
     from cxlint.report.json_report import read
 
+    inputs = {baseline: "the baseline this command compares with"} if baseline else {}
+    refuse_clobbering([output], {**inputs, run: "the saved report this command reads"})
     old = _load_baseline(baseline, fail_on if baseline else "never")
     result = read(run)
     if old is None and fail_on == "new" and result.baseline is None:
@@ -675,11 +666,15 @@ def merge(
     fail_on: str,
 ) -> None:
     """Join the JSON reports of shards (check --shard K/N) into one report."""
+    from cxlint.output import refuse_clobbering
     from cxlint.report.json_report import read
     from cxlint.report.merge import merge as merge_runs
     from cxlint.report.merge import missing_shards
 
     wanted = _reports(fmt, output, extra_reports)
+    refuse_clobbering(
+        [p for _, p in wanted], dict.fromkeys(reports, "one of the reports being merged")
+    )
     result = merge_runs([(Path(path).name, read(path)) for path in reports])
     if fail_on == "new" and result.baseline is None:
         raise UsageError("--fail-on new needs shard reports made with --baseline")

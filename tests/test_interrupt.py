@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cxlint import cli
+from cxlint.output import write_output
 from tests.faultserver import FaultServer
 
 SUBJECTS = 30  # landing pages, each answering after a second, two at a time: ~15 s in all
@@ -91,7 +91,7 @@ def test_an_interrupted_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        cli._write(str(target), b"{}" * 1000)
+        write_output(str(target), b"{}" * 1000)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -105,6 +105,6 @@ def test_an_earlier_report_is_kept_whole(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        cli._write(str(target), b'{"new": ')
+        write_output(str(target), b'{"new": ')
     assert target.read_bytes() == b'{"old": true}'
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
