@@ -10,7 +10,6 @@ hostile files run in a process of their own, whose peak memory is read from the 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import subprocess
 import sys
@@ -58,7 +57,8 @@ def check_outcome(exit_code: int, stderr: str, output: str = "") -> None:
 
 
 def cli(path: Path) -> Any:
-    return CliRunner().invoke(main, ["check", str(path), *RUN_OPTIONS, "-o", os.devnull])
+    report = path.with_name("report.json")  # beside the manifest, under the test's tmp_path
+    return CliRunner().invoke(main, ["check", str(path), *RUN_OPTIONS, "-o", str(report)])
 
 
 # --- property tests: structured garbage in every place ---------------------------------------
@@ -164,7 +164,7 @@ def run_isolated(path: Path, *extra: str) -> tuple[int, str, float, float]:
     try:
         run = subprocess.run(
             [sys.executable, "-m", "tests.load.peakrss", str(peak_file), "cxlint", "check",
-             str(path), *RUN_OPTIONS, "-o", os.devnull, *extra],
+             str(path), *RUN_OPTIONS, "-o", str(path.with_name("report.json")), *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=SECONDS,
             cwd=ROOT,
         )  # fmt: skip
