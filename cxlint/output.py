@@ -82,6 +82,13 @@ def write_output(path: str | None, data: bytes | Iterable[bytes], what: str = "r
             _replace(target, pieces)
     except _FolderRefused as exc:
         raise UsageError(f"cannot write {what} {path}: {exc}") from None
+    except BrokenPipeError:
+        if target.kind != "stream":
+            raise UsageError(f"cannot write {what} {path}: nobody reads the pipe") from None
+        # `cxlint check … | head`: the reader has what it wanted. Stop quietly, as other
+        # command-line tools do, and keep Python from failing to flush at exit.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), target.fd)
     except OSError as exc:
         raise UsageError(f"cannot write {what} {path}: {_reason(exc)}") from None
 

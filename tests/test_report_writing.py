@@ -138,6 +138,24 @@ def test_dev_stdout_is_this_process_s_output(site: str, tmp_path: Path) -> None:
     assert os.path.islink("/dev/stdout")
 
 
+def test_a_reader_that_stops_early_ends_the_output_quietly(site: str, tmp_path: Path) -> None:
+    """`cxlint check … | head`: the run keeps its own exit code and says nothing of a pipe."""
+    products = [{"id": "x1", "name": "Phone X1", "model": "X1", "url": "/p/x1"}] + [
+        {"id": f"p{i}", "name": f"Phone {i}", "model": f"M{i}", "url": f"/missing/{i}"}
+        for i in range(300)  # a JSON report far larger than a pipe's buffer
+    ]
+    manifest = write_manifest(tmp_path, site, products=products)
+    command = [sys.executable, "-m", "cxlint", "check", str(manifest), *QUICK]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as run:
+        assert run.stdout is not None and run.stderr is not None
+        assert run.stdout.read(10) == b'{\n  "schem'
+        run.stdout.close()
+        stderr = run.stderr.read().decode()
+        code = run.wait(60)
+    assert code == 1, stderr  # the missing pages are errors
+    assert stderr == "", stderr
+
+
 def test_dev_fd_n_is_written_and_a_full_disk_is_one_line(site: str, tmp_path: Path) -> None:
     """An open descriptor is written as it is; /dev/full answers every write 'no space'."""
     manifest = write_manifest(tmp_path, site)
