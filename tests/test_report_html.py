@@ -1,6 +1,7 @@
 """The HTML report: self-contained, escaped, and working in a real headless Chromium
 (Debian's chromium driven by Playwright): no console errors, no network, filters, search,
-deep links, phone width and print. Screenshots go to test-artifacts/."""
+deep links, phone width and print. Screenshots go under the test's tmp_path, or to the folder
+CXLINT_TEST_ARTIFACTS names (CI can keep them)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from cxlint.report.html import render, subject_id
 from cxlint.report.json_report import read
 
 DATA = Path(__file__).parent / "data"
-ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CXLINT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -286,9 +286,18 @@ def test_deep_link_opens_a_collapsed_subject(browser: Any, report_file: Path) ->
         page.close()
 
 
+def artifacts(tmp_path: Path) -> Path:
+    """Where screenshots go: tmp_path unless CXLINT_TEST_ARTIFACTS names a folder to keep."""
+    folder = Path(os.environ.get("CXLINT_TEST_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.mark.browser
-def test_screenshots_at_desktop_and_phone_width(browser: Any, report_file: Path) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_screenshots_at_desktop_and_phone_width(
+    browser: Any, report_file: Path, tmp_path: Path
+) -> None:
+    folder = artifacts(tmp_path)
     for name, width in (("desktop", 1280), ("phone", 390)):
         page = Opened(browser, report_file, width)
         try:
@@ -296,7 +305,7 @@ def test_screenshots_at_desktop_and_phone_width(browser: Any, report_file: Path)
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, f"{name}: the page scrolls sideways by {overflow}px"
-            shot = ARTIFACTS / f"html-report-{name}.png"
+            shot = folder / f"html-report-{name}.png"
             page.page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
             assert page.console == []
@@ -305,7 +314,9 @@ def test_screenshots_at_desktop_and_phone_width(browser: Any, report_file: Path)
 
 
 @pytest.mark.browser
-def test_prints_without_the_controls_and_with_everything_open(opened: Opened) -> None:
+def test_prints_without_the_controls_and_with_everything_open(
+    opened: Opened, tmp_path: Path
+) -> None:
     closed = opened.page.locator("details:not([open])").count()
     assert closed > 0
     opened.page.emulate_media(media="print")
@@ -314,8 +325,7 @@ def test_prints_without_the_controls_and_with_everything_open(opened: Opened) ->
     assert opened.page.locator("details:not([open])").count() == 0
     opened.page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert opened.page.locator("details:not([open])").count() == closed
-    ARTIFACTS.mkdir(exist_ok=True)
-    pdf = opened.page.pdf(path=str(ARTIFACTS / "html-report.pdf"))
+    pdf = opened.page.pdf(path=str(artifacts(tmp_path) / "html-report.pdf"))
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     assert opened.console == []
 
