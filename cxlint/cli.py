@@ -175,12 +175,19 @@ def _reports(
     return wanted
 
 
-def _campaign_inputs(campaign: Campaign, baseline: str | None) -> dict[str, str]:
-    """The files a check reads, which no report of it may overwrite."""
+def _campaign_inputs(
+    campaign: Campaign, baseline: str | None, cache: str | None = None
+) -> dict[str, str]:
+    """The files a check reads (or keeps), which no report of it may overwrite."""
     inputs = {campaign.path: "the campaign manifest"}
     inputs.update((str(c.path), "a creative file this campaign reads") for c in campaign.creatives)
     if baseline:
         inputs[baseline] = "the baseline this run compares with"
+    if cache:
+        from cxlint.cache import FILE_NAME
+
+        for suffix in ("", "-wal", "-shm"):
+            inputs[os.path.join(cache, FILE_NAME + suffix)] = "the --cache database"
     return inputs
 
 
@@ -470,7 +477,9 @@ def _check(
         campaign = load_manifest(manifest_path, base_url=base_url, rules=_catalogue_rules())
     campaign.secrets.extend(headers.values())
     _invocation.secrets = campaign.secrets
-    refuse_clobbering([path for _, path in reports], _campaign_inputs(campaign, kw["baseline"]))
+    refuse_clobbering(
+        [path for _, path in reports], _campaign_inputs(campaign, kw["baseline"], kw["cache"])
+    )
     fetch = _fetch_options(_origin_headers(campaign, headers), kw)
     options = RunOptions(
         fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url), cache=kw["cache"]

@@ -156,11 +156,15 @@ def _stream_fd(path: str) -> int | None:
 
 
 def _same_file(path: str, other: str) -> bool:
-    """Hard links, symlinks and `./a/../b` included; a path that does not exist is no file."""
+    """Hard links, symlinks and `./a/../b` included; for a file not made yet (the --cache
+    database), the same resolved path."""
     try:
         return os.path.samefile(path, other)
     except (OSError, ValueError):
-        return False
+        try:
+            return os.path.realpath(path) == os.path.realpath(other)
+        except (OSError, ValueError):
+            return False
 
 
 def _folder_problem(path: str) -> str | None:

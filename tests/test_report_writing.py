@@ -337,6 +337,19 @@ def test_the_baseline_is_never_overwritten(site: str, tmp_path: Path) -> None:
     assert baseline.read_bytes() == before
 
 
+def test_the_cache_database_is_never_overwritten_even_before_it_exists(
+    site: str, tmp_path: Path
+) -> None:
+    manifest = write_manifest(tmp_path, site)
+    cache = tmp_path / "cache"
+    database = cache / "cxlint-cache.sqlite3"
+    for _ in range(2):  # before the file exists, and after a run made it
+        result = check(manifest, "--cache", str(cache), "-o", str(database))
+        one_line_error(result, "it is the --cache database")
+        ran(check(manifest, "--cache", str(cache), "-o", str(tmp_path / "r.json")))
+    assert database.read_bytes().startswith(b"SQLite format 3")
+
+
 # --- folders that cannot take a report: one clear line -----------------------------------------
 
 
