@@ -1,46 +1,165 @@
 """Matching the words a campaign prints against what a page shows, the way a reader would:
-case-insensitive, whitespace-tolerant, and whole words only (V710 is not in V7100).
+the same characters whatever bytes spell them, case-insensitive, whitespace-tolerant, and
+whole words only (V710 is not in V7100).
+
+Every comparison goes through fold(): a full-width ＶＸ７１０ pasted from a spreadsheet is VX710,
+V\\u200b710 with a CMS's zero-width space is V710, SM–S921B with an en dash is SM-S921B, and
+an é typed as e + combining accent is é.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+import sys
+import unicodedata
+from array import array
 from functools import lru_cache
 
-_SPACE = re.compile(r"\s+")
+# Dashes a reader takes for the hyphen of a model number: hyphen, non-breaking hyphen, figure
+# dash, en and em dash, horizontal bar, minus sign, and the forms NFKC would turn into one of
+# them (superscript and subscript minus, small and vertical dashes). NFKC itself makes the
+# full-width and small hyphen-minus "-".
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u207b\u208b\ufe31\ufe32\ufe58"
+# Trade marks a reader skips: "Galaxy S24™" shows Galaxy S24 (NFKC would make it S24TM).
+MARKS = "\u2122\u2120\u00ae"
+_SEEN_AS = [(dash, "-") for dash in DASHES] + [(mark, " ") for mark in MARKS]
+
+# Unicode puts every format character (category Cf) in the BMP, plane 1 or the tags block of
+# plane 14; scanning only those is an eighth of all 1.1 million code points (tests/test_text.py
+# checks that none is elsewhere in the running Python's tables).
+_CF_RANGES = (range(0xD800), range(0xE000, 0x20000), range(0xE0000, 0xE1000))
 
 
-def norm(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().casefold()
+@lru_cache(maxsize=1)
+def _invisible() -> tuple[re.Pattern[str], frozenset[str]]:
+    """A pattern finding the format characters (Unicode category Cf: zero-width space and
+    joiners, soft hyphen, word joiner, BOM, LRM/RLM...), and the set of them. Built on the
+    first text that has an unprintable character, from the running Python's Unicode tables
+    (about 15 ms, once), so that `import` and `--help` stay fast."""
+    chars = format_characters()
+    bmp = [c for c in chars if c <= "\uffff"]
+    astral = [c for c in chars if c > "\uffff"]
+    # One character class, tested in C: the BMP's as a bitmap, the few astral ones (tags,
+    # musical and shorthand controls) as one range around them, far faster than a range each;
+    # _plain() keeps the other characters of that range (emoji).
+    ranges = [f"{re.escape(a)}-{re.escape(b)}" for a, b in _runs(bmp)]
+    ranges.append(f"{re.escape(astral[0])}-{re.escape(astral[-1])}" if astral else "")
+    return re.compile("[" + "".join(ranges) + "]"), frozenset(chars)
+
+
+def format_characters(ranges: tuple[range, ...] = _CF_RANGES) -> list[str]:
+    """The characters of category Cf in `ranges`, in order, from the running Python's tables."""
+    codes = array("I", itertools.chain.from_iterable(ranges)).tobytes()  # 4 bytes a character
+    chars = codes.decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+    found = []
+    for start in range(0, len(chars), 256):
+        block = chars[start : start + 256]
+        if not block.isprintable():  # most blocks are all letters: no format character
+            found += itertools.compress(block, map("Cf".__eq__, map(unicodedata.category, block)))
+    return found
+
+
+def _runs(chars: list[str]) -> list[tuple[str, str]]:
+    """Sorted characters as runs of consecutive code points: (first, last)."""
+    runs: list[tuple[str, str]] = []
+    for char in chars:
+        if runs and ord(char) == ord(runs[-1][1]) + 1:
+            runs[-1] = (runs[-1][0], char)
+        else:
+            runs.append((char, char))
+    return runs
+
+
+def _plain(text: str) -> str:
+    """`text` as a reader sees it, case kept: format characters dropped, dashes made "-", trade
+    marks a space, then NFKC (full-width letters and digits, ligatures, non-breaking spaces,
+    accents composed).
+
+    Format characters go first: one between a letter and its accent would keep NFKC from
+    composing them. ASCII is left as it is: it has none of these, and NFKC never changes it
+    (most English pages, and most manifests' words). The checks in C (isprintable, `in`) keep
+    the usual page, with none of them either, from paying for the replacements."""
+    if text.isascii():
+        return text
+    if not text.isprintable():  # a format character is never printable
+        pattern, invisible = _invisible()
+        text = pattern.sub(lambda found: "" if found[0] in invisible else found[0], text)
+    for char, seen_as in _SEEN_AS:
+        if char in text:
+            text = text.replace(char, seen_as)
+    return unicodedata.normalize("NFKC", text)
+
+
+def _folded(text: str) -> str:
+    """fold() without collapsing whitespace: for a page's text, matched by patterns that take
+    any run of whitespace for one space (collapsing 30 KB of text cost more than the rest)."""
+    if text.isascii():
+        return text.casefold()
+    # casefold can undo NFKC (ǰ folds to j + a combining caron, ΐ likewise), hence NFKC once
+    # more, as Unicode's NFKC_Casefold does: then fold(fold(x)) == fold(x).
+    return unicodedata.normalize("NFKC", _plain(text).casefold())
+
+
+def fold(text: str) -> str:
+    """The one form in which cxlint compares the campaign's words with a site's, so that what
+    reads the same is the same. In this order: format characters dropped (first, or one between
+    a letter and its accent would keep NFKC from composing them); dashes made "-" and trade
+    marks a space; NFKC; casefold; NFKC again (casefold can undo it); every run of whitespace
+    one space, none at either end. ASCII needs only casefold and the spaces, as before.
+    For display, keep the text as written: fold only to compare."""
+    return " ".join(_folded(text).split())
+
+
+@lru_cache(maxsize=4)
+def _folded_page(text: str) -> str:
+    """_folded() of a non-ASCII page text, kept for the rules that look in the same text for
+    each of a product's name, aliases and model spellings."""
+    return _folded(text)
+
+
+def _haystack(text: str) -> str:
+    return text.casefold() if text.isascii() else _folded_page(text)
 
 
 @lru_cache(maxsize=512)
-def _term_pattern(term: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])" + re.escape(norm(term)).replace(r"\ ", r"\s+") + r"(?![\w])")
+def _term_pattern(folded_term: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])" + re.escape(folded_term).replace(r"\ ", r"\s+") + r"(?![\w])")
 
 
 def contains(haystack: str, term: str) -> bool:
-    """Whether `term` appears in `haystack` as whole words, ignoring case and spacing."""
-    return _found(haystack.casefold(), term)
+    """Whether `term` appears in `haystack` as whole words, as a reader would read them: the
+    same characters whatever their bytes, ignoring case and spacing."""
+    return _found(_haystack(haystack), fold(term))
 
 
-def _found(folded: str, term: str) -> bool:
-    """contains() for a haystack already casefolded."""
-    words = norm(term).split(" ")
+def _found(haystack: str, term: str) -> bool:
+    """contains() for a haystack and a term already folded."""
+    words = term.split(" ")
     if not words[0]:
         return False
     # Each word must be in the text for the pattern to match. Looked for in C first, most
     # terms are settled without compiling their pattern (a model number's is used once).
-    if not all(word in folded for word in words):
+    if not all(word in haystack for word in words):
         return False
-    return _term_pattern(term).search(folded) is not None
+    return _term_pattern(term).search(haystack) is not None
 
 
 def model_variants(model: str) -> list[str]:
-    """Spellings people type for a model number: V710 → v710, V-710, V 710 (and back)."""
-    compact = re.sub(r"[\s\-_./]+", "", model)
+    """Spellings people type for a model number: V710 → v710, V-710, V 710 (and back). A model
+    pasted full-width or with invisible characters (ＶＸ７１０, V\\u200b710) also as typed."""
+    plain = _plain(model)
+    compact = re.sub(r"[\s\-_./]+", "", plain)
     split = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", "-", compact)
-    candidates = [model, model.lower(), compact, compact.lower(), split, split.replace("-", " ")]
+    candidates = [
+        model,
+        plain,
+        plain.lower(),
+        compact,
+        compact.lower(),
+        split,
+        split.replace("-", " "),
+    ]
     seen: list[str] = []
     for candidate in candidates:
         if candidate and candidate not in seen:
@@ -50,8 +169,12 @@ def model_variants(model: str) -> list[str]:
 
 def contains_any_spelling(haystack: str, model: str) -> str | None:
     """The spelling of `model` the text uses (exact first), or None."""
-    folded = haystack.casefold()
+    text = _haystack(haystack)
+    tried = set()
     for variant in model_variants(model):
-        if _found(folded, variant):
-            return variant
+        term = fold(variant)
+        if term not in tried:  # V710 and v710 are one search of the folded text
+            tried.add(term)
+            if _found(text, term):
+                return variant
     return None

@@ -16,7 +16,7 @@ from cxlint.checks.context import LandingContext, NotFoundProbe
 from cxlint.checks.evidence import chain, status_words
 from cxlint.model import Issue, Product, Response
 from cxlint.page import Page, jsonld_of_type
-from cxlint.text import contains, contains_any_spelling, norm
+from cxlint.text import contains, contains_any_spelling, fold
 
 
 def unreachable(response: Response, what: str) -> Issue | None:
@@ -213,7 +213,7 @@ _NOT_FOUND_WORDING = re.compile(
 
 
 def _words(text: str, drop: str) -> list[str]:
-    return norm(text.replace(drop, " ")).split()[:3000]  # bounds the comparison's cost
+    return fold(text.replace(drop, " ")).split()[:3000]  # bounds the comparison's cost
 
 
 def _fingerprint_match(page: Page, probe: NotFoundProbe, threshold: float) -> str | None:
@@ -227,9 +227,9 @@ def _fingerprint_match(page: Page, probe: NotFoundProbe, threshold: float) -> st
     if final == urls.normalize_for_compare(fp.final_url):
         return "it is the very page the site shows for any address that does not exist"
     token = urls.path_of(probe.url).rsplit("/", 1)[-1]
-    same_title = bool(page.title) and norm(page.title) == norm(fp.title.replace(token, " "))
-    same_h1 = bool(page.h1) and [norm(h) for h in page.h1] == [
-        norm(h.replace(token, " ")) for h in fp.h1
+    same_title = bool(page.title) and fold(page.title) == fold(fp.title.replace(token, " "))
+    same_h1 = bool(page.h1) and [fold(h) for h in page.h1] == [
+        fold(h.replace(token, " ")) for h in fp.h1
     ]
     if not (same_title or same_h1):
         return None  # a template-heavy site makes texts look alike; the headings tell

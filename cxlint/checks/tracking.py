@@ -14,7 +14,7 @@ from cxlint.checks.context import LandingContext
 from cxlint.checks.evidence import chain
 from cxlint.model import Hop, Issue
 from cxlint.probes import SENTINELS, gets_click_ids
-from cxlint.text import norm
+from cxlint.text import fold
 
 # --- tracking-dropped ----------------------------------------------------------------------
 
@@ -118,7 +118,7 @@ def _campaign_spellings(links: tuple[tuple[str, str], ...]) -> Spellings:
     for url, written in links:
         for key, value in urls.query_params(url):
             if key.startswith("utm_"):
-                found.setdefault((key, norm(value)), {}).setdefault(value, []).append(written)
+                found.setdefault((key, fold(value)), {}).setdefault(value, []).append(written)
     return found
 
 
@@ -129,7 +129,7 @@ def _spelling_splits(ctx: LandingContext) -> Iterator[Issue]:
     links = tuple((lp.url, lp.url_as_written) for lp in ctx.campaign.landing_pages)
     mine = [(k, v) for k, v in urls.query_params(ctx.landing.url) if k.startswith("utm_")]
     for key, value in dict(mine).items():
-        spellings = _campaign_spellings(links).get((key, norm(value)), {})
+        spellings = _campaign_spellings(links).get((key, fold(value)), {})
         if len(spellings) < 2:
             continue
         # the most used spelling; on a tie the first written (max keeps the first, dicts the order)
