@@ -28,6 +28,7 @@ from cxlint.fetch import Fetcher
 from cxlint.model import Product, SearchConfig
 from cxlint.page import Form, Page, jsonld_of_type, parse_page
 from cxlint.search import SiteSearch, product_targets, site_name
+from cxlint.text import fold
 
 # Where shops and CMSs usually put their search (WordPress, Magento, Shopify, Wagtail, ...).
 COMMON_PATHS = (
@@ -412,4 +413,4 @@ async def _probe_common_paths(
 def _names(product: Product, page: Page) -> list[str]:
     """The product's name in the manifest, and the one its page uses when that differs."""
     own = site_name(page)
-    return [product.name] + ([own] if own and own.casefold() != product.name.casefold() else [])
+    return [product.name] + ([own] if own and fold(own) != fold(product.name) else [])

@@ -33,7 +33,7 @@ from cxlint.checks.evidence import status_words
 from cxlint.fetch import Fetcher
 from cxlint.model import Product, Response, SearchConfig
 from cxlint.page import Page, parse_results_page
-from cxlint.text import contains, contains_any_spelling, model_variants
+from cxlint.text import contains, contains_any_spelling, fold, model_variants
 
 # A query no catalogue matches: its results page is the site's own "nothing found" page,
 # whose links (navigation, footer, suggestions) are therefore never results.
@@ -407,7 +407,7 @@ def text_match(product: Product) -> TextMatch:
 
 def _spelling_of(query: str, model: str) -> bool:
     squash = re.compile(r"[\s\-_./]+")
-    return squash.sub("", query).casefold() == squash.sub("", model).casefold()
+    return squash.sub("", fold(query)) == squash.sub("", fold(model))
 
 
 def planned_queries(product: Product) -> list[str]:
@@ -454,7 +454,7 @@ async def search_product(
                 variants.append(await outcome(variant, "variant"))
     missed = missed or (not primary.found(top) and primary.result.error is None)
     own_name = site_name(page)
-    if missed and own_name and own_name.casefold() not in {q.casefold() for q in sent}:
+    if missed and own_name and fold(own_name) not in {fold(q) for q in sent}:
         # The name the site itself gives the product: whether it finds it explains the miss
         # ("found only by the site's name 'MOTORAZR Camera Phone', not by V710").
         variants.append(await outcome(own_name, "site name"))

@@ -11,6 +11,7 @@ from cxlint.checks import Skip, rule
 from cxlint.checks.context import CreativeContext
 from cxlint.checks.evidence import chain, status_words
 from cxlint.model import Issue
+from cxlint.text import fold
 
 
 def _link_words(ctx: CreativeContext) -> str:
@@ -22,8 +23,8 @@ def _link_words(ctx: CreativeContext) -> str:
 
 def _service_word(ctx: CreativeContext, options: dict[str, Any]) -> str | None:
     """The word marking a service link (unsubscribe, privacy...), which no campaign needs."""
-    haystack = f"{ctx.link.text} {ctx.link.written}".casefold()
-    return next((w for w in options["service_links"] if w.casefold() in haystack), None)
+    haystack = fold(f"{ctx.link.text} {ctx.link.written}")
+    return next((w for w in options["service_links"] if fold(w) in haystack), None)
 
 
 def _on_site(ctx: CreativeContext) -> bool:
