@@ -27,7 +27,9 @@ def load_cases() -> list[tuple[str, dict[str, Any]]]:
     cases = []
     for path in sorted(CASES.glob("*.yaml")):
         data = yaml.safe_load(path.read_text())
-        assert data["rule"] == path.stem, f"{path.name}: rule must equal the file name"
+        # <rule>.yaml, or <rule>.<topic>.yaml for more cases of the rule (<rule>.unicode.yaml)
+        rule = path.stem.split(".")[0]
+        assert data["rule"] == rule, f"{path.name}: rule must equal the file name"
         for case in data["cases"]:
             case.setdefault("rule", data["rule"])
             cases.append((f"{path.stem}: {case['name']}", case))
