@@ -8,6 +8,8 @@ import hashlib
 import json
 import multiprocessing
 import sqlite3
+import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -210,17 +212,8 @@ def test_no_cache_no_conditional_requests(
     assert site.revalidated() == 0
 
 
-def test_a_damaged_cache_is_replaced_and_a_bad_folder_is_a_usage_error(
-    site: Site, httpserver: HTTPServer, tmp_path: Path
-) -> None:
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    (cache / FILE_NAME).write_bytes(b"this is not a database" * 100)
-    code, report = check(httpserver, tmp_path, "--cache", str(cache))
-    assert code in (0, 1) and report["run"]["stats"]["cache_stored"] >= 3
-    with sqlite3.connect(cache / FILE_NAME) as db:
-        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] >= 3
-
+def test_a_bad_folder_is_a_usage_error(site: Site, httpserver: HTTPServer, tmp_path: Path) -> None:
+    check(httpserver, tmp_path)  # writes the manifest
     blocker = tmp_path / "file"
     blocker.write_text("a file, not a folder")
     outcome = CliRunner().invoke(
@@ -258,3 +251,190 @@ def test_processes_opening_a_new_cache_at_once_lose_nothing(tmp_path: Path) -> N
         assert [p.exitcode for p in processes] == [0, 0, 0, 0]
         with sqlite3.connect(Path(folder) / FILE_NAME) as db:
             assert db.execute("SELECT count(*) FROM pages").fetchone() == (200,), trial
+
+
+# --- a cache file is trusted on read: a bad entry is a miss, a foreign file is refused ------
+
+
+def _rewrite(cache: Path, kind: str, change: Any) -> int:
+    """Apply `change` to every entry of `kind`, given as a dict of its columns (facts
+    inflated and parsed), written back as it returns them; how many entries it changed."""
+    with sqlite3.connect(cache / FILE_NAME) as db:
+        rows = db.execute(
+            "SELECT kind, url, final_url, status, headers, size, facts FROM pages WHERE kind = ?",
+            (kind,),
+        ).fetchall()
+        for row in rows:
+            names = ("kind", "url", "final_url", "status", "headers", "size")
+            entry = dict(zip(names, row[:6], strict=True))
+            entry["headers"] = json.loads(entry["headers"])
+            entry["facts"] = json.loads(zlib.decompress(row[6]))
+            change(entry)
+            db.execute(
+                "UPDATE pages SET final_url = ?, status = ?, headers = ?, size = ?, facts = ?"
+                " WHERE kind = ? AND url = ?",
+                (
+                    entry["final_url"],
+                    entry["status"],
+                    json.dumps(entry["headers"]),
+                    entry["size"],
+                    zlib.compress(json.dumps(entry["facts"]).encode()),
+                    kind,
+                    entry["url"],
+                ),
+            )
+    return len(rows)
+
+
+def _set(*path: Any) -> Any:
+    """A change that sets entry[path[0]][path[1]]... to path[-1]."""
+
+    def change(entry: dict[str, Any]) -> None:
+        *keys, last, value = path
+        target = entry
+        for key in keys:
+            target = target[key]
+        target[last] = value
+
+    return change
+
+
+DAMAGED_ENTRIES = {
+    "a header value that is a dict": ("page", _set("headers", "content-type", {"a": 1})),
+    "headers that are a list": ("page", _set("headers", ["etag"])),
+    "a status that is a word": ("page", _set("status", "ok")),
+    "a status of an error page": ("page", _set("status", 404)),
+    "a size that is a word": ("page", _set("size", "big")),
+    "no final URL": ("page", _set("final_url", None)),
+    "facts that are a list": ("page", _set("facts", [1, 2])),
+    "a title that is a number": ("page", _set("facts", "title", 5)),
+    "h1 that is a string": ("page", _set("facts", "h1", "Phone X1")),
+    "a link of one field": ("page", _set("facts", "links", [["http://shop.test/"]])),
+    "a form without its inputs": ("page", _set("facts", "forms", [{"action": "/s"}])),
+    "a price that is no amount": ("page", _set("facts", "prices", [["abc", "$", "$abc", True]])),
+    "a price that is not a number": ("page", _set("facts", "prices", [["NaN", "$", "$", True]])),
+    "JSON-LD that is a string": ("page", _set("facts", "jsonld", "Product")),
+    "a search action of one field": ("page", _set("facts", "search_actions", [["/s"]])),
+    "search results that are a string": (
+        "results",
+        _set("facts", "result", "results", "http://shop.test/phones/x1"),
+    ),
+    "a search status that is a word": ("results", _set("facts", "result", "status", "ok")),
+    "search chrome that is a number": ("results", _set("facts", "chrome", 5)),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED_ENTRIES))
+def test_a_damaged_entry_is_a_miss_never_a_finding(
+    damage: str, site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first_code, first = check(httpserver, tmp_path, "--cache", str(cache))
+    kind, change = DAMAGED_ENTRIES[damage]
+    assert _rewrite(cache, kind, change) >= 1
+
+    site.requests.clear()
+    second_code, second = check(httpserver, tmp_path, "--cache", str(cache))
+    assert "page-unreachable" not in json.dumps(second["findings"])
+    assert (second_code, findings(second)) == (first_code, findings(first))
+    # the damaged entries were read afresh (and kept anew): a third run is all 304s
+    assert second["run"]["stats"]["cache_stored"] >= 1
+    site.requests.clear()
+    _, third = check(httpserver, tmp_path, "--cache", str(cache))
+    assert third["run"]["stats"]["cache_stored"] == 0
+    assert findings(third) == findings(first)
+
+
+def _foreign_with_our_table_names(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (name TEXT, data BLOB)")
+        db.execute("CREATE TABLE pages (id INTEGER PRIMARY KEY, title TEXT)")
+        db.execute("INSERT INTO pages VALUES (1, 'their data')")
+    db.close()
+
+
+def _foreign_database(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE users (name TEXT, email TEXT)")
+        db.execute("INSERT INTO users VALUES ('ann', 'ann@example.com')")
+    db.close()
+
+
+def _another_programs_id(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA application_id = 1196444237")  # 'GPKG': a GeoPackage
+    db.close()
+
+
+def _not_a_database(path: Path) -> None:
+    path.write_bytes(b"these are someone's notes, not a database\n" * 100)
+
+
+FOREIGN = {
+    "our table names with other columns": _foreign_with_our_table_names,
+    "another program's database": _foreign_database,
+    "another program's application id": _another_programs_id,
+    "a file that is not a database": _not_a_database,
+}
+
+
+@pytest.mark.parametrize("make", list(FOREIGN))
+def test_a_foreign_file_is_refused_at_once_and_left_alone(
+    make: str, site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    path = cache / FILE_NAME
+    FOREIGN[make](path)
+    before = {p.name: p.read_bytes() for p in cache.iterdir()}
+    manifest = tmp_path / "campaign.yaml"
+    check(httpserver, tmp_path)  # writes the manifest
+    started = time.monotonic()
+    outcome = CliRunner().invoke(main, ["check", str(manifest), "--quiet", "--cache", str(cache)])
+    elapsed = time.monotonic() - started
+    assert outcome.exit_code == 2, outcome.output
+    assert elapsed < 5
+    assert f"--cache: {path} is not a cxlint cache (" in outcome.output
+    assert "remove it or choose another folder" in outcome.output
+    assert len(outcome.output.strip().splitlines()) == 1 and "Traceback" not in outcome.output
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == before
+
+
+def test_an_older_versions_cache_is_emptied_to_the_last_byte_and_reused(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    check(httpserver, tmp_path, "--cache", str(cache))
+    with sqlite3.connect(cache / FILE_NAME) as db:
+        db.execute("UPDATE meta SET value = '0.0.1/1' WHERE key = 'version'")
+        db.execute(
+            "INSERT INTO pages VALUES ('page', 'http://old.test/', 'http://old.test/', 200,"
+            " '{\"set-cookie\": \"sid=OLD-SECRET-COOKIE\"}', 1, x'00')"
+        )
+    db.close()
+    code, report = check(httpserver, tmp_path, "--cache", str(cache))
+    assert code in (0, 1) and report["run"]["stats"]["cache_stored"] >= 3
+    with sqlite3.connect(cache / FILE_NAME) as db:
+        assert db.execute("SELECT count(*) FROM pages WHERE url LIKE '%old.test%'").fetchone() == (
+            0,
+        )
+    db.close()
+    # what an older version kept (response headers then) is overwritten, not just unlinked
+    for path in cache.iterdir():
+        assert b"OLD-SECRET-COOKIE" not in path.read_bytes(), path.name
+
+
+def test_a_damaged_cache_of_ours_is_replaced(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    check(httpserver, tmp_path, "--cache", str(cache))
+    path = cache / FILE_NAME
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xa5" * (4096 - 100)  # its schema page: SQLite says "malformed"
+    path.write_bytes(bytes(data))
+    (cache / "notes.txt").write_text("not the cache's: kept")
+    (cache / (FILE_NAME + ".bak")).write_text("a copy the user made: kept")
+    code, report = check(httpserver, tmp_path, "--cache", str(cache))
+    assert code in (0, 1) and report["run"]["stats"]["cache_stored"] >= 3
+    assert (cache / "notes.txt").exists() and (cache / (FILE_NAME + ".bak")).exists()
