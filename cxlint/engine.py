@@ -220,7 +220,8 @@ class Engine:
         started = datetime.now(UTC)
         clock = time.perf_counter()
         campaign = self.campaign
-        self._cache = PageCache(self.options.cache) if self.options.cache else None
+        cache = self.options.cache  # it is given the secrets: none may reach its file
+        self._cache = PageCache(cache, campaign.secrets) if cache else None
         try:
             subjects, stats = await self._run_jobs()
         finally:

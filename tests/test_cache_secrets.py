@@ -1,0 +1,284 @@
+"""--cache keeps no secret on disk, in any form, and a re-run still asks "changed since?".
+
+A real server on 127.0.0.1 echoes the campaign's secrets back the way careless sites do: the
+API key it was sent in response headers (`set-cookie: sid=…`, `x-debug-key: …`), percent-
+encoded in a redirect of the search, in a page's text (HTML-escaped, and base64-encoded) and
+in a link's query; a landing page's URL carries a `${VAR}` secret in its query. After
+`cxlint check --cache DIR`, every byte of DIR (the SQLite file, its -wal and -shm files and
+every facts blob decompressed) is searched for each secret in every encoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pytest_httpserver import HTTPServer
+from werkzeug import Request
+from werkzeug import Response as WResponse
+
+from cxlint.cache import FILE_NAME, PageCache
+from cxlint.cli import main
+from cxlint.redact import scrub
+from tests.rulecase import render_page
+
+KEY = "Zk+9/SECRET=q&<x>"  # the X-Api-Key header's value: + / = & < all need encoding
+TOKEN = "t0k-SECRET-77"  # ${CXLINT_CACHE_TOKEN} in a landing page URL's query
+LANDING = "/lp?utm_source=mail&utm_medium=email&utm_campaign=spring&session="
+
+
+def encodings(secret: str) -> dict[str, str]:
+    raw = secret.encode()
+    return {
+        "raw": secret,
+        "percent": quote(secret, safe=""),
+        "percent-keep-slash": quote(secret),
+        "percent-plus": quote_plus(secret),
+        "base64": base64.b64encode(raw).decode(),
+        "base64-url": base64.urlsafe_b64encode(raw).decode(),
+        "html-escaped": html.escape(secret),
+    }
+
+
+class EchoSite:
+    """Pages with ETags (a matching If-None-Match gets a 304) that echo the key they were
+    sent. Records each request's path (with query) and its validator."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str | None]] = []
+        self.keys_seen: set[str] = set()
+
+    def handle(self, request: Request) -> WResponse:
+        key = request.headers.get("X-Api-Key", "")
+        self.keys_seen.add(key)
+        target = request.full_path.rstrip("?")
+        validator = request.headers.get("If-None-Match")
+        self.requests.append((target, validator))
+        echoed = {"Set-Cookie": f"sid={key}; Path=/", "X-Debug-Key": key}
+        if request.path == "/search" and "next" not in request.args:
+            # a session-adding redirect that echoes the key, percent-encoded, in its query
+            query = quote_plus(request.args.get("q", ""))
+            location = f"/search?q={query}&next={quote(key, safe='')}"
+            return WResponse("", status=302, headers={"Location": location, **echoed})
+        body = self.page(request.path, request.args.get("q", ""), key)
+        if body is None:
+            return WResponse("not here", status=404)
+        etag = '"' + hashlib.sha1(body.encode()).hexdigest()[:16] + '"'
+        if validator == etag:
+            return WResponse(status=304, headers={"ETag": etag, **echoed})
+        headers = {"ETag": etag, **echoed}
+        return WResponse(body, content_type="text/html; charset=utf-8", headers=headers)
+
+    def page(self, path: str, query: str, key: str) -> str | None:
+        if path == "/":
+            return render_page({"title": "Shop", "h1": "Shop", "body": '<a href="/lp">Spring</a>'})
+        if path == "/phones/x1":
+            debug = f"{html.escape(key)} {base64.b64encode(key.encode()).decode()}"
+            return render_page(
+                {
+                    "title": "Phone X1",
+                    "h1": "Phone X1",
+                    "body": f"<p>Model X1</p><p class='debug'>Debug: {debug}</p>",
+                }
+            )
+        if path == "/lp":
+            return render_page(
+                {"title": "Spring", "h1": "Spring", "body": '<a href="/phones/x1">Phone X1</a>'}
+            )
+        if path == "/lp2":  # a link carrying the key: such facts are not kept
+            link = f'<a href="/account?next={quote_plus(key)}">Account</a>'
+            body = f'<a href="/phones/x1">Phone X1</a> {link}'
+            return render_page({"title": "Spring 2", "h1": "Spring 2", "body": body})
+        if path == "/search":
+            found = "X1" in query or "Phone" in query
+            items = '<li><a href="/phones/x1">Phone X1</a></li>' if found else ""
+            body = f"<ol>{items}</ol>" if found else "<p>No results found for your search.</p>"
+            return render_page({"title": "Search", "h1": "Search results", "body": body})
+        return None
+
+
+def check(server: HTTPServer, folder: Path, cache: Path) -> tuple[int, dict[str, Any], str]:
+    manifest = folder / "campaign.yaml"
+    manifest.write_text(
+        yaml.safe_dump(
+            {
+                "version": 1,
+                "campaign": {"name": "Cache secrets", "id": "cache-secrets"},
+                "site": {
+                    "url": server.url_for("/"),
+                    "search": server.url_for("/search") + "?q={query}",
+                    "headers": {"X-Api-Key": "${CXLINT_CACHE_KEY}"},
+                },
+                "products": [{"id": "x1", "name": "Phone X1", "model": "X1", "url": "/phones/x1"}],
+                "landing_pages": [
+                    {"url": LANDING + "${CXLINT_CACHE_TOKEN}", "products": ["x1"]},
+                    {"url": "/lp2", "products": ["x1"]},
+                ],
+            }
+        )
+    )
+    report = folder / "report.json"
+    outcome = CliRunner().invoke(
+        main,
+        ["check", str(manifest), "--quiet", "--no-robots", "--cache", str(cache)]
+        + ["--format", "json", "--output", str(report)],
+        env={"CXLINT_CACHE_KEY": KEY, "CXLINT_CACHE_TOKEN": TOKEN},
+    )
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.output
+    return outcome.exit_code, json.loads(report.read_text()), outcome.output
+
+
+def cache_bytes(cache: Path) -> dict[str, bytes]:
+    """Every byte of the cache folder by where it was found: each file as it is on disk, the
+    zlib streams found anywhere in them (free pages and WAL frames included) inflated, and
+    every column of every row as SQLite reads it, facts blobs inflated."""
+    found = {path.name: path.read_bytes() for path in sorted(cache.rglob("*")) if path.is_file()}
+    for name, data in list(found.items()):
+        start = data.find(b"\x78")
+        while start != -1:
+            try:
+                inflated = zlib.decompressobj().decompress(data[start:], 10_000_000)
+            except zlib.error:
+                inflated = b""
+            if inflated:
+                found[f"{name}: zlib stream at {start}"] = inflated
+            start = data.find(b"\x78", start + 1)
+    with sqlite3.connect(f"file:{cache / FILE_NAME}?mode=ro", uri=True) as db:
+        for i, row in enumerate(db.execute("SELECT * FROM pages")):
+            columns = list(row)
+            columns[-1] = zlib.decompress(columns[-1])
+            found[f"row {i}"] = repr(columns).encode() + b"".join(
+                c if isinstance(c, bytes) else str(c).encode() for c in columns
+            )
+        for row in db.execute("SELECT * FROM meta"):
+            found[f"meta {row[0]}"] = str(row).encode()
+    return found
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Two runs with one --cache folder; the cache's bytes after each."""
+    folder = tmp_path_factory.mktemp("cache-secrets")
+    cache = folder / "cache"
+    site = EchoSite()
+    server = HTTPServer(host="127.0.0.1")
+    server.expect_request("").respond_with_handler(site.handle)
+    server.start()
+    try:
+        first = check(server, folder, cache)
+        after_first = cache_bytes(cache)
+        first_requests = list(site.requests)
+        site.requests.clear()
+        second = check(server, folder, cache)
+        yield {
+            "site": site,
+            "first": first,
+            "second": second,
+            "first_requests": first_requests,
+            "second_requests": list(site.requests),
+            "bytes": [after_first, cache_bytes(cache)],
+        }
+    finally:
+        server.clear()
+        if server.is_running():
+            server.stop()
+
+
+def test_the_site_was_sent_the_secrets_and_echoed_them(runs: dict[str, Any]) -> None:
+    """Worth something only if the secrets went out and came back, and pages were kept."""
+    assert KEY in runs["site"].keys_seen
+    assert any(TOKEN in target for target, _ in runs["first_requests"])
+    assert any("next=" in target for target, _ in runs["first_requests"])
+    code, report, _ = runs["first"]
+    assert code in (0, 1)
+    assert report["run"]["stats"]["cache_stored"] >= 3  # home, product page, landing page
+
+
+@pytest.mark.parametrize("secret", [KEY, TOKEN], ids=["key", "token"])
+@pytest.mark.parametrize("form", list(encodings("x")))
+def test_no_secret_in_any_form_in_the_cache_folder(
+    runs: dict[str, Any], secret: str, form: str
+) -> None:
+    needle = encodings(secret)[form].encode()
+    for after, found in zip(("first", "second"), runs["bytes"], strict=True):
+        assert found, "the cache folder is empty"
+        hits = [where for where, data in found.items() if needle in data]
+        assert not hits, f"the {form} form of a secret after the {after} run"
+
+
+def test_a_rerun_revalidates_pages_even_with_a_secret_in_their_url(runs: dict[str, Any]) -> None:
+    second_code, second, _ = runs["second"]
+    first_code, first, _ = runs["first"]
+    stats = second["run"]["stats"]
+    assert stats["not_modified"] >= 3
+    revalidated = {target.partition("?")[0] for target, v in runs["second_requests"] if v}
+    assert {"/", "/phones/x1", "/lp"} <= revalidated
+    # the landing page whose URL holds the token was asked for with its validator
+    assert any(TOKEN in target and v for target, v in runs["second_requests"])
+    # and what is not kept (a secret in its links or its final URL) is read afresh
+    assert ("/lp2", None) in runs["second_requests"]
+    assert second_code == first_code
+    rules = sorted((f["rule"], f["subject"].get("url", "")) for f in first["findings"])
+    assert sorted((f["rule"], f["subject"].get("url", "")) for f in second["findings"]) == rules
+    assert "page-unreachable" not in json.dumps(second["findings"])
+
+
+# --- the cheap test that spares most pages the full scrub ------------------------------------
+
+_PIECES = [
+    *encodings(KEY).values(),
+    *encodings(TOKEN).values(),
+    "https://",
+    "//",
+    "u:p@",
+    "https://u:p@shop.test/",
+    "//u:p@shop.test/x?",
+    "@",
+    "/x?",
+    "?",
+    "=",
+    "&",
+    "token",
+    "api_key",
+    "Sig",
+    "%74oken",
+    "shop.test",
+    " ",
+    "\n",
+    '"',
+    "words",
+]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=8).map("".join)
+_FACTS = st.recursive(
+    _TEXT | st.integers() | st.booleans() | st.none(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(_TEXT, inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(facts=st.dictionaries(_TEXT, _FACTS, max_size=5))
+def test_what_the_cheap_test_lets_through_scrub_would_not_change(facts: dict[str, Any]) -> None:
+    """PageCache stores facts without `scrub` when its cheap test finds nothing to mask: the
+    test may say "maybe" too often, never "no" when scrub would mask something."""
+    cache = PageCache.__new__(PageCache)
+    cache._secrets = [KEY, TOKEN]
+    if not cache._may_hold_secret(facts):
+        assert scrub(facts, [KEY, TOKEN]) is facts
