@@ -47,7 +47,7 @@ from cxlint.errors import UsageError
 from cxlint.model import Conditional, Hop, Response
 from cxlint.page import Form, Link, Page
 from cxlint.prices import VisiblePrice
-from cxlint.redact import _secrets_pattern, scrub, scrub_text
+from cxlint.redact import holds_secret, scrub, scrub_text
 
 PAGE = "page"  # a page the engine parses in full: its facts
 RESULTS = "results"  # a search results page: what the search read from it
@@ -288,7 +288,7 @@ class PageCache:
                     return True
             else:
                 plain.append(text)
-        return _holds_secret_form("\n".join(plain), self._secrets)
+        return holds_secret("\n".join(plain), self._secrets)
 
     def close(self) -> None:
         self._db.close()
@@ -310,20 +310,6 @@ def _strings_of(value: Any, into: list[str]) -> None:
         for name, item in value.items():
             _strings_of(name, into)
             _strings_of(item, into)
-
-
-def _holds_secret_form(text: str, secrets: list[str]) -> bool:
-    """Whether `text` holds a secret in one of the forms `scrub_text` masks: the first test
-    scrub_text makes, without its URL and parameter passes (which cost a millisecond on a page
-    of links). Uses redact's pattern: the forms are its to know."""
-    if not secrets:
-        return False
-    pattern, shortest, anchors = _secrets_pattern(tuple(secrets))
-    if pattern is None or len(text) < shortest:
-        return False
-    if anchors is not None and not any(anchor in text for anchor in anchors):
-        return False
-    return pattern.search(text) is not None
 
 
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
