@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from cxlint import PROJECT_URL, __version__, probes, urls
+from cxlint import PROJECT_URL, __version__, outage, probes, urls
 from cxlint.bounds import bound_result
 from cxlint.cache import PAGE, PageCache, page_facts
 from cxlint.catalogue import Rule
@@ -202,6 +202,10 @@ class Engine:
         self._cache: PageCache | None = None
         self._search_info: dict[str, Any] = {}
         self._home: Page | None = None
+        # Set when the site's origin cannot be reached at all (cxlint/outage.py): its subjects
+        # are then skipped with the cause, one check each, shared (they never change).
+        self._down: outage.Outage | None = None
+        self._down_checks: dict[str, list[Check]] = {}
         # The made-up path name of the not-found probes: no site has it, and the same
         # campaign gets the same one, so reports (and shards) stay deterministic.
         site_key = f"{campaign.id}|{campaign.site.url}".encode()
@@ -252,6 +256,7 @@ class Engine:
             subjects=list(subjects),
             search=self._search_info,
             stats=stats,
+            unreachable=self._down.as_dict() if self._down else None,
         )
         if self.options.shard:
             result.stats["shard"] = "{}/{}".format(*self.options.shard)
@@ -289,6 +294,11 @@ class Engine:
     async def _prepare(self) -> None:
         home_response = await self._get(self.campaign.site.url)
         self._home = await self._parse(home_response)
+        if outage.no_answer(home_response):
+            self._down = await self._confirm_outage(home_response)
+            if self._down is not None:  # no search to look for on a site that cannot be reached
+                self._search_info = {"reason": self._down.reason}
+                return
         if not any(name in self.rules for name in (*SEARCH_RULES, "search-not-found")):
             return
         config = self.campaign.site.search
@@ -325,6 +335,39 @@ class Engine:
             }
             return
         self._search = search
+
+    async def _confirm_outage(self, home: Response) -> outage.Outage | None:
+        """The home page got no answer: the site is down when the campaign's own pages on its
+        origin get none either (fetched as their subjects would, who reuse an answer)."""
+        asked = outage.confirmation_urls(self.campaign, home.url)
+        responses = await asyncio.gather(*(self.fetcher.get(url) for url in asked))
+        return outage.outage(urls.origin(self.campaign.site.url), [home, *responses])
+
+    async def _get_unless_down(self, url: str) -> Response | None:
+        """The subject's page, or None when the site cannot be reached and the page is on it
+        (not asked for: the few pages tried already settled it) or its redirects end there."""
+        down = self._down
+        if down is not None and down.covers(url):
+            return None
+        response = await self._get(url)
+        if down is not None and down.stopped(response):
+            self._done_with(response)
+            return None
+        return response
+
+    def _skipped_as_down(self, result: SubjectResult) -> SubjectResult:
+        """Every check of the subject skipped with the outage's cause: the site finding says
+        it once, rather than one "publish the page" error per subject."""
+        assert self._down is not None
+        kind = result.subject.type
+        if kind not in self._down_checks:
+            self._down_checks[kind] = [
+                Check(name, "skipped", self._down.reason)
+                for name, active in self.rules.items()
+                if kind in active.rule.subjects
+            ]
+        result.checks = list(self._down_checks[kind])
+        return result
 
     async def _fetch_page(self, url: str) -> Page | None:
         return await self._parse(await self._get(url))
@@ -426,12 +469,16 @@ class Engine:
     @_never_lost
     async def _site(self, subject: Subject) -> SubjectResult:
         result = SubjectResult(subject, self.campaign.site.url, self.campaign.location)
-        self._apply(result, SiteContext(self.campaign, self._search_info), "site", None, [])
+        ctx = SiteContext(self.campaign, self._search_info, self._down)
+        self._apply(result, ctx, "site", None, [])
         return result
 
     @_never_lost
     async def _landing(self, subject: Subject, landing: Any) -> SubjectResult:
-        response = await self._get(landing.url)
+        response = await self._get_unless_down(landing.url)
+        if response is None:
+            result = SubjectResult(subject, landing.url, landing.location, landing.channel)
+            return self._skipped_as_down(result)
         page = await self._parse(response)
         products = [p for pid in landing.products if (p := self.campaign.product(pid))]
         ctx = LandingContext(self.campaign, landing, response, page, products, self._home)
@@ -463,7 +510,9 @@ class Engine:
 
     @_never_lost
     async def _product(self, subject: Subject, product: Any) -> SubjectResult:
-        response = await self._get(product.url) if product.url else None
+        response = await self._get_unless_down(product.url) if product.url else None
+        if self._down is not None and response is None:  # its page or its search is on the site
+            return self._skipped_as_down(SubjectResult(subject, product.url, product.location))
         page = await self._parse(response) if response else None
         search, skipped = None, None
         wanted = [r for r in SEARCH_RULES if r in self.rules]
@@ -509,16 +558,18 @@ class Engine:
         self, subject: Subject, creative: Any, link: CreativeLink
     ) -> SubjectResult:
         target = self._moved(link.url) if link.url else None
-        response = await self._get(target) if target else None
+        # Findings point at the link's line in the creative, a path beside the manifest's.
+        shown = os.path.normpath(os.path.join(os.path.dirname(self.campaign.path), creative.file))
+        where = Location(shown, link.line, link.column)
+        result = SubjectResult(subject, target or link.written, where, creative.channel)
+        response = await self._get_unless_down(target) if target else None
+        if target and response is None:
+            return self._skipped_as_down(result)
         page = await self._parse(response) if response else None
         if self._campaign_pages is None:
             self._campaign_pages = asyncio.ensure_future(self._gather_campaign_pages())
         pages, origins = await asyncio.shield(self._campaign_pages)
         ctx = CreativeContext(self.campaign, creative, link, response, page, pages, origins)
-        # Findings point at the link's line in the creative, a path beside the manifest's.
-        shown = os.path.normpath(os.path.join(os.path.dirname(self.campaign.path), creative.file))
-        where = Location(shown, link.line, link.column)
-        result = SubjectResult(subject, target or link.written, where, creative.channel)
         self._apply(result, ctx, "creative_link", page, [])
         self._done_with(response)
         return result
@@ -541,12 +592,18 @@ class Engine:
         campaign = self.campaign
         declared = [(lp.url, f"landing page {lp.url_as_written}") for lp in campaign.landing_pages]
         declared += [(p.url, f"product page of {p.name}") for p in campaign.products if p.url]
-        responses = await asyncio.gather(*(self.fetcher.get(url) for url, _ in declared))
+        down = self._down  # pages on a site that cannot be reached are not asked for
+        asked = [url for url, _ in declared if down is None or not down.covers(url)]
+        fetched = await asyncio.gather(*(self.fetcher.get(url) for url in asked))
+        responses = dict(zip(asked, fetched, strict=True))
         pages: dict[str, str] = {}
         origins = {urls.origin(campaign.site.url)}
-        for (url, what), response in zip(declared, responses, strict=True):
+        for url, what in declared:
             pages.setdefault(urls.normalize_for_compare(url), what)
             origins.add(urls.origin(url))
+            response = responses.get(url)
+            if response is None:  # not asked for: on the site that cannot be reached
+                continue
             if response.ok and urls.path_of(response.final_url) not in ("", "/"):
                 pages.setdefault(urls.normalize_for_compare(response.final_url), what)
                 origins.add(urls.origin(response.final_url))

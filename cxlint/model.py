@@ -298,6 +298,9 @@ class RunResult:
     stats: dict[str, Any] = field(default_factory=dict)  # requests, pages, searches, timings
     baseline: str | None = None  # the baseline report this run was compared with, if any
     fixed: list[Finding] = field(default_factory=list)  # in the baseline, gone from this run
+    # Set when the site's origin could not be reached at all (origin, kind, cause): nothing
+    # on it was checked, whichever rules are on, and `cxlint check` exits 3.
+    unreachable: dict[str, Any] | None = None
 
     @property
     def findings(self) -> list[Finding]:

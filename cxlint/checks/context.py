@@ -7,6 +7,7 @@ from typing import Any
 
 from cxlint.creative import CreativeLink
 from cxlint.model import Campaign, Creative, LandingPage, Product, Response
+from cxlint.outage import Outage
 from cxlint.page import Page
 from cxlint.robots import Robots
 from cxlint.search import ProductSearch
@@ -70,3 +71,4 @@ class CreativeContext:
 class SiteContext:
     campaign: Campaign
     search: dict[str, Any] = field(default_factory=dict)  # how search was found, or why not
+    unreachable: Outage | None = None  # set when the site's origin could not be reached

@@ -6,13 +6,44 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from cxlint.checks import rule
+from cxlint.checks import Skip, rule
 from cxlint.checks.context import SiteContext
 from cxlint.model import Issue
+
+# What to check first, by how the connection failed (the fetcher's error kinds).
+_UNREACHABLE_FIXES = {
+    "dns": "Check the host name in --base-url (or site.url) for a typo, and that this machine "
+    "can look it up: a staging host often needs your VPN or the office network. Then run "
+    "cxlint again.",
+    "tls": "Check that --base-url (or site.url) names the right https host. A staging server "
+    "with a certificate of its own needs --insecure, or its certificate authority trusted on "
+    "this machine. Then run cxlint again.",
+}
+_UNREACHABLE_FIX = (
+    "Check --base-url (or site.url): the right host, port and http or https; that the site is "
+    "running; and that this machine may reach it (your VPN, a firewall, the staging "
+    "credentials or allow-list). Then run cxlint again."
+)
+
+
+@rule("site-unreachable", needs_page=False)
+def site_unreachable(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issue]:
+    outage = ctx.unreachable
+    if outage is None:
+        return  # the site answered at least once: any trouble is each page's own finding
+    yield Issue(
+        f"The site {outage.origin} cannot be reached: {outage.cause}, so nothing of the "
+        "campaign on it could be checked.",
+        {"tried": list(outage.tried)},
+        fix=_UNREACHABLE_FIXES.get(outage.kind, _UNREACHABLE_FIX),
+        url=outage.origin,
+    )
 
 
 @rule("search-not-found", needs_page=False)
 def search_not_found(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issue]:
+    if ctx.unreachable is not None:  # no search could be looked for: site-unreachable says why
+        raise Skip(ctx.unreachable.reason)
     if ctx.search.get("template"):
         return
     reason = ctx.search.get("reason", "the manifest has no site.search")
