@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 FORMATS = tuple(REPORTERS)  # every format in the reporters' table
 FAIL_ON = ("error", "warning", "new", "never")  # new: only errors not in the --baseline
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, as shells report a process ended by SIGTERM
 
 
@@ -192,6 +192,10 @@ def _campaign_inputs(
 
 
 def _exit_code(result: RunResult, fail_on: str) -> int:
+    if result.unreachable and fail_on != "never":
+        # Nothing on the site was checked: not a pass, whatever the findings' levels or the
+        # baseline. --fail-on never (report's and merge's default) still renders quietly.
+        return EXIT_UNREACHABLE
     levels = {"error": ("error",), "warning": ("error", "warning"), "new": ("error",)}
     gate = levels.get(fail_on, ())
     live = [f for f in result.findings if not f.acknowledged and f.severity in gate]
@@ -491,7 +495,16 @@ def _check(
     return _exit_code(result, kw["fail_on"])
 
 
-@main.command()
+# \b keeps click from re-wrapping the lines (it would break --fail-on at its hyphen)
+CHECK_EXIT_CODES = """\b
+Exit codes:
+  0  nothing at or above --fail-on
+  1  findings at or above it
+  2  the run could not be done as asked (bad manifest, bad option)
+  3  the site could not be reached at all (not with --fail-on never)"""
+
+
+@main.command(epilog=CHECK_EXIT_CODES)
 @click.argument("manifest", type=click.Path(dir_okay=False))
 @click.option(
     "--base-url",

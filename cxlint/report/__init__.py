@@ -63,7 +63,12 @@ def summary(result: RunResult) -> dict[str, Any]:
             if any(f.severity == "error" and not f.acknowledged for f in s.findings)
         }
     )
-    if errors:
+    down = result.unreachable
+    if down:  # nothing on the site was checked: neither "ready" nor a count of errors
+        verdict = (
+            f"Not checked: the site {down.get('origin')} cannot be reached ({down.get('cause')})"
+        )
+    elif errors:
         verdict = (
             f"Not ready: {errors} error{'s' if errors != 1 else ''} on {subjects_with_errors} "
             f"of {len(result.subjects)} subjects"

@@ -101,13 +101,16 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
     counts = summary(result)
     severities = _severity_counts(result)
     channels = _channel_counts(subjects)
+    passing = [v for v in subjects if v.status == "passed"]
+    alarm = counts["errors"] or result.unreachable  # a site not checked is no green verdict
     html = _template().render(
         result=result,
         s=counts,
-        level="error" if counts["errors"] else "warning" if counts["warnings"] else "passed",
+        level="error" if alarm else "warning" if counts["warnings"] else "passed",
         when=when(result.started),
         failing=[v for v in subjects if v.status != "passed"],
-        passing=[v for v in subjects if v.status == "passed"],
+        passing=passing,
+        passing_title=_passing_title(passing),
         severities=severities,
         severity_top=max([n for _, n in severities] + [1]),
         channels=channels,
@@ -120,6 +123,16 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
         label=lambda f: f.subject.label,
     )
     return html.encode()
+
+
+def _passing_title(passing: list[SubjectView]) -> str:
+    """The heading of the subjects without findings. When none of their checks could run
+    (every subject of a site that cannot be reached) they did not pass: they were not checked."""
+    n = len(passing)
+    subjects = f"{n} subject{'s' if n != 1 else ''}"
+    if passing and not any(v.passed for v in passing):
+        return f"{subjects} not checked"
+    return f"✔ {subjects} passed every check"
 
 
 @cache

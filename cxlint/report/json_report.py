@@ -46,6 +46,8 @@ def to_dict(result: RunResult, subjects: bool = True) -> dict[str, Any]:
             "finished": result.finished,
             "origin": result.origin,
             "stats": result.stats,
+            # only when the site could not be reached at all: older readers never see it
+            **({"unreachable": result.unreachable} if result.unreachable else {}),
         },
         "summary": summary(result),
         "search": result.search,
@@ -142,6 +144,7 @@ def from_dict(data: dict[str, Any]) -> RunResult:
         stats=run.get("stats", {}),
         baseline=baseline["file"] if baseline else None,
         fixed=[_read_finding(f) for f in data.get("fixed", [])],
+        unreachable=run.get("unreachable"),
     )
 
 

@@ -29,7 +29,7 @@ def md(text: Any) -> str:
 
 def render(result: RunResult, *, max_errors: int = MAX_ERRORS, **_: Any) -> bytes:
     s = summary(result)
-    icon = "❌" if s["errors"] else "⚠️" if s["warnings"] else "✅"
+    icon = "❌" if s["errors"] or result.unreachable else "⚠️" if s["warnings"] else "✅"
     name = md(result.campaign.get("name") or "campaign")
     out = [
         f"## {icon} {md(s['verdict'])}",

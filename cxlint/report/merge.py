@@ -70,6 +70,8 @@ def merge(runs: list[tuple[str, RunResult]]) -> RunResult:
         stats=_stats(runs),
         baseline=min(baselines) if baselines else None,
         fixed=[f for _, run in runs for f in run.fixed],
+        # every shard tried the same pages, so any one that found the site down speaks for all
+        unreachable=next((run.unreachable for _, run in runs if run.unreachable), None),
     )
 
 

@@ -68,13 +68,24 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
             )
         )
     # A skipped check is never a pass: subjects with nothing wrong but something unchecked
-    # say what was not checked and why.
+    # say what was not checked and why; those with nothing checked at all (every subject of a
+    # site that cannot be reached) are listed together by why, not one line each.
+    unchecked: dict[str, list[SubjectResult]] = {}
     for subject in [s for s in passing if s not in complete] if not verbose else []:
+        if all(c.status == "skipped" for c in subject.checks):
+            why = "; ".join(sorted({safe(c.reason or "no reason given") for c in subject.checks}))
+            unchecked.setdefault(why, []).append(subject)
+            continue
         out.append(style(f"✔ {_brief(subject, origin)} passed what could be checked", fg="green"))
         out.extend(style(line, dim=True) for line in _skipped_lines(subject))
+    for why, subjects in unchecked.items():
+        names = ", ".join(_brief(s, origin) for s in subjects)
+        out.append(
+            style(f"– {_count(len(subjects), 'subject')} not checked ({why}): {names}", dim=True)
+        )
     s = summary(result)
     out.append("")
-    colour = "red" if s["errors"] else "yellow" if s["warnings"] else "green"
+    colour = "red" if s["errors"] or result.unreachable else "yellow" if s["warnings"] else "green"
     if result.fixed:
         out.append(style(f"fixed since {safe(result.baseline)}:", fg="green"))
         for f in result.fixed:
