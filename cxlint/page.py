@@ -3,16 +3,19 @@
 Rules never parse HTML themselves; they read these facts. The parse is tolerant of any
 bytes a hostile or broken site can send: a page that cannot be understood yields empty facts,
 never an exception. Work is bounded too: past MAX_PIECES tags the rest of a page is not read,
-and elements nested deeper than MAX_DEPTH are flattened into their ancestor at that depth
-(5 MB of nested <div>s or NUL bytes would otherwise cost minutes and gigabytes).
+and nesting is flattened past a depth (5 MB of nested <div>s or NUL bytes would otherwise cost
+minutes and gigabytes).
 
 Pages are parsed by lxml's HTML parser straight into its own tree, in C: a 50 KB page takes
 well under a millisecond, where Beautiful Soup's tree took several. libxml2 gives up on a
-page past its own limits (nesting deeper than 256 = MAX_DEPTH, a text node over 10 MB); such
-a page is parsed again through a bounded event handler that flattens deep nesting and stops
-after MAX_PIECES tags and pieces of text (lxml reports each NUL byte or entity as a piece),
-keeping what a visitor would read. Bytes are decoded as Beautiful Soup decided before (its
-EncodingDetector): the HTTP charset, a byte-order mark, a <meta> charset, detection, UTF-8.
+page past its own limits, and drops the rest. A page nested deeper than 256 (= MAX_DEPTH) is
+read again rewritten as browsers build it, its elements past FLAT_DEPTH attached at that
+level (cxlint.nesting): the text after 100,000 nested <div>s is read. A page it still cannot
+read (a text node over 10 MB, say) is parsed again through a bounded event handler that
+flattens deep nesting and stops after MAX_PIECES tags and pieces of text (lxml reports each
+NUL byte or entity as a piece), keeping what a visitor would read. Bytes are decoded as
+Beautiful Soup decided before (its EncodingDetector): the HTTP charset, a byte-order mark, a
+<meta> charset, detection, UTF-8.
 """
 
 from __future__ import annotations
@@ -29,11 +32,16 @@ from lxml import etree
 
 from cxlint import microdata, urls
 from cxlint.model import Hop, Response
+from cxlint.nesting import flatten
 from cxlint.prices import Offer, VisiblePrice, offers, visible_prices
 from cxlint.tree import FURNITURE, INVISIBLE, Element, drop, drop_non_text, text
 
 MAX_PIECES = 100_000  # tags and text pieces read per page; real pages have a few thousand
 MAX_DEPTH = 256  # element nesting kept; deeper content is kept, its tags are not
+# Levels kept when a page deeper than libxml2's limit (MAX_DEPTH) is read again flattened:
+# some below that limit, which counts elements the scan of the tags does not see (the <html>,
+# <body> or <p> libxml2 adds) or closes sooner than libxml2 does.
+FLAT_DEPTH = 200
 
 # characters an lxml tree cannot hold (the event parser passes them on as read)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -153,8 +161,7 @@ def _page_of(
     if not page.is_html or not response.body:
         return page
     try:
-        body = _first_tags(response.body)
-        _fill_from_html(page, body, _charset(content_type), results, wanted, links)
+        _fill_from_html(page, response.body, _charset(content_type), results, wanted, links)
     except Exception:  # noqa: BLE001 - a page we cannot parse has no facts, it does not stop the run
         page.is_html = False
     return page
@@ -176,25 +183,37 @@ class _Enough(Exception):
 
 
 def _parse(body: bytes, charset: str | None) -> tuple[Element | None, bool]:
-    """The root element of an HTML page (None when it has none), and whether reading stopped
-    at MAX_PIECES. Raises LookupError when no encoding fits."""
-    detector = EncodingDetector(body, known_definite_encodings=[charset], is_html=True)
+    """The root element of an HTML page (None when it has none), and whether only part of it
+    was read (past MAX_PIECES). Raises LookupError when no encoding fits."""
+    read = _first_tags(body)
+    detector = EncodingDetector(read, known_definite_encodings=[charset], is_html=True)
+    mark = len(read) - len(detector.markup)  # a byte-order mark, not given to the parser
     for encoding in detector.encodings:
         try:
             parser = etree.HTMLParser(encoding=encoding, recover=True, no_network=True)
         except LookupError:  # a name lxml does not know: try the next candidate
             continue
-        try:
-            root = etree.fromstring(detector.markup, parser)
-        except etree.LxmlError:  # nothing to parse ("Document is empty")
-            root = None
-        if root is not None and not isinstance(root.tag, str):  # only a comment, say
-            return None, False
-        if root is not None and not any(
-            e.level == etree.ErrorLevels.FATAL for e in parser.error_log
-        ):
-            return root, False
-        return _parse_bounded(detector.markup, encoding)
+        markup, partial = detector.markup, len(read) < len(body)
+        for flattened in (None, "closely", "strictly"):
+            if flattened:
+                # libxml2 stopped at its nesting limit and dropped the rest of the page: read
+                # it again with its deep part flattened, as a browser would show it.
+                flat = flatten(body, FLAT_DEPTH, strict=flattened == "strictly")
+                read = _first_tags(flat)
+                markup, partial = read[mark:], len(read) < len(flat)
+            try:
+                root = etree.fromstring(markup, parser)
+            except etree.LxmlError:  # nothing to parse ("Document is empty")
+                root = None
+            if root is not None and not isinstance(root.tag, str):  # only a comment, say
+                return None, False
+            fatal = [e.message for e in parser.error_log if e.level == etree.ErrorLevels.FATAL]
+            if root is not None and not fatal:
+                return root, partial
+            if not any("Excessive depth" in message for message in fatal):
+                break
+        root, stopped = _parse_bounded(markup, encoding)
+        return root, stopped or partial
     raise LookupError("no usable character encoding")
 
 
@@ -317,8 +336,8 @@ def _fill_from_html(
     links: bool = True,
 ) -> None:
     """Fill the facts of an HTML page; a results page's as parse_results_page says."""
-    root, stopped = _parse(body, charset)
-    if stopped or len(body) < page.size:
+    root, partial = _parse(body, charset)
+    if partial:
         cut = f"only the first {MAX_PIECES:,} tags and pieces of text were read"
         page.partial = f"{page.partial}; {cut}" if page.partial else cut
     if root is None:

@@ -77,6 +77,7 @@ PATHS: dict[str, str] = {
     "/charset/invalid-utf8": "declared UTF-8 with invalid bytes",
     "/binary": "2 MB of random bytes served as text/html",
     "/nested": "200,000 nested <div>s with PRODUCT at the bottom",
+    "/many-tags": "150,000 <p>s side by side, then PRODUCT (past the tags a page is read for)",
     "/deep-text": "PRODUCT inside 5,000 nested elements (within the parser's bounds)",
     "/truncated": "HTML cut off in the middle of a tag",
     "/slow?delay=S": "the healthy page after S seconds (for interruption tests)",
@@ -487,6 +488,9 @@ _ROUTES: dict[str, Handler] = {
     ),
     "/nested": lambda c: c.respond(
         body=b"<html><body>" + b"<div>" * 200_000 + PRODUCT.encode() + b"</div>" * 200_000
+    ),
+    "/many-tags": lambda c: c.respond(
+        body=b"<html><body>" + b"<p>x</p>" * 150_000 + PRODUCT.encode() + b"</body></html>"
     ),
     "/deep-text": lambda c: c.respond(
         body=b"<html><body>" + b"<div><span>" * 2500 + PRODUCT.encode() + b"</span></div>" * 2500

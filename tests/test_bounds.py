@@ -11,10 +11,12 @@ cost.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,11 @@ from click.testing import CliRunner
 
 from cxlint.bounds import ELLIPSIS, MAX_ITEMS, MAX_TEXT, bounded, cut
 from cxlint.cli import main
+from cxlint.fetch import Fetcher, FetchOptions
 from cxlint.manifest import load_manifest_text
+from cxlint.model import Response
+from cxlint.nesting import flatten
+from cxlint.page import parse_page
 from cxlint.redact import MASK
 from cxlint.report import FORMATS
 from tests.faultserver import Conn, FaultServer, closed_port_url
@@ -255,3 +261,147 @@ def test_bounded_shares_what_fits_and_shortens_lists() -> None:
     cut_down = bounded(long)
     assert cut_down["h1"][-1] == f"{ELLIPSIS} and 11 more" and len(cut_down["h1"]) == MAX_ITEMS
     assert cut_down["hops"] == [{"n": i} for i in range(MAX_ITEMS)]
+
+
+# --- 3. text past deep nesting is read ------------------------------------------------------
+
+PRODUCT, MODEL = "Motorola RAZR V710", "V710"
+DEPTH = 100_000
+SHOWN = f"<h1>{PRODUCT}</h1><p>Model {MODEL}, in stock.</p>"
+DEEP_PAGES = {
+    # the product after 100,000 nested <div>s, closed again; the same left open; and before them
+    "/deep/after": "<div>" * DEPTH + "</div>" * DEPTH + SHOWN,
+    "/deep/open": "<div>" * DEPTH + SHOWN,
+    "/deep/before": SHOWN + "<div>" * DEPTH + "deep text" + "</div>" * DEPTH,
+}
+
+
+def _deep_page(conn: Conn) -> None:
+    body = f"<html><head><title>Deep</title></head><body>{DEEP_PAGES[conn.path]}</body></html>"
+    conn.respond(body=body.encode())
+
+
+@pytest.fixture(scope="module")
+def deep_site() -> Iterator[FaultServer]:
+    with FaultServer(routes=dict.fromkeys(DEEP_PAGES, _deep_page)) as server:
+        yield server
+
+
+def test_text_after_deep_nesting_is_read_as_a_browser_shows_it(
+    deep_site: FaultServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "campaign.yaml"
+    data = {
+        "version": 1,
+        "campaign": {"name": "Deep", "id": "d"},
+        "site": {"url": deep_site.origin},
+        "products": [
+            {"id": page, "name": PRODUCT, "model": MODEL, "url": page} for page in DEEP_PAGES
+        ],
+        "landing_pages": [
+            {"url": f"{page}?utm_source=a&utm_medium=b&utm_campaign=d", "products": [page]}
+            for page in DEEP_PAGES
+        ],
+        "rules": {"search-not-found": "off"},
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = tmp_path / "report.json"
+    result = check(path, "--timeout", "10", "--format", "json", "-o", str(out))
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(out.read_text())
+    outcomes = {
+        (s["subject"].get("id") or s["subject"]["url"].split("?")[0], c["rule"]): c["status"]
+        for s in report["subjects"]
+        if s["subject"]["type"] != "site"
+        for c in s["checks"]
+    }
+    for page in DEEP_PAGES:
+        assert outcomes[page, "product-not-on-page"] == "passed", page
+        assert outcomes[page, "model-not-on-product-page"] == "passed", page
+    wrong = [f for f in report["findings"] if "partial_page" in f["evidence"]]
+    assert not wrong, wrong  # the whole page was read
+
+
+@pytest.mark.parametrize("page", list(DEEP_PAGES))
+def test_a_deep_page_parses_whole(page: str, deep_site: FaultServer) -> None:
+    response = asyncio.run(_fetch(deep_site.url(page)))
+    started = time.process_time()
+    facts = parse_page(response)
+    seconds = time.process_time() - started
+    print(f"{page}: {len(response.body):,} bytes parsed in {seconds * 1000:.0f} ms of CPU")
+    assert facts.h1 == [PRODUCT] and f"Model {MODEL}" in facts.text and facts.title == "Deep"
+    assert not facts.partial
+
+
+async def _fetch(url: str) -> Response:
+    async with Fetcher(FetchOptions(respect_robots=False, retries=0)) as fetcher:
+        return await fetcher.get(url)
+
+
+def _html(body: bytes) -> Response:
+    return Response(
+        "http://shop.test/", "http://shop.test/", 200, {"content-type": "text/html"}, body
+    )
+
+
+# Pages that libxml2 keeps deeper than the close approximation counts (an end tag does not
+# close what it names across an element of higher rank, such as a <div> for a </span>), or
+# that pile up stray end tags; each is read to its end.
+HOSTILE_NESTING = {
+    "</span> that cannot close": b"<span><div>x</span>" * 15_000,
+    "stray end tags, deep": b"<div>" * 20_000 + b"x" + b"</span>" * 20_000,
+    "<p> in <div>": b"<p>a<div>b" * 15_000,
+    "<font>": b"<font>a" * 1_000,
+    "nested lists": b"<ul>" + b"<li><ul>" * 1_000,
+    "nested tables": b"<table>" + b"<tr><td><table>" * 1_000,
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_NESTING))
+def test_hostile_nesting_is_read_to_its_end(name: str) -> None:
+    body = b"<html><body>" + HOSTILE_NESTING[name] + f"<p>{PRODUCT}</p>".encode()
+    facts = parse_page(_html(body))
+    assert PRODUCT in facts.text and not facts.partial
+
+
+def test_flatten_takes_out_deep_elements_that_hold_nothing() -> None:
+    body = b"<html><body>" + b"<div>" * 10 + b"deep" + b"</div>" * 10 + b"<p>after</p></body>"
+    # 5 levels kept (html, body, 3 <div>s); of the deep ones, only the one holding text
+    kept = b"<html><body><div><div><div> <div>deep</div> </div></div></div><p>after</p></body>"
+    assert flatten(body, 5) == kept
+    assert flatten(b"<div><p>shallow</p></div>", 5) == b"<div><p>shallow</p></div>"  # as is
+
+
+def test_flatten_attaches_deep_elements_at_the_last_level_kept() -> None:
+    cards = b'<div class="card">' * 4 + b"<h1>Name</h1><a href=/x><img src=i></a>text"
+    body = b"<html><body>" + cards + b"</div>" * 4 + b"<p>after</p></body>"
+    assert flatten(body, 3) == (
+        b'<html><body><div class="card"><div class="card"></div><div class="card"></div>'
+        b'<div class="card"></div><h1>Name</h1><a href=/x><img src=i></a>text </div>'
+        b"<p>after</p></body>"
+    )
+
+
+def test_a_page_that_never_closes_its_cards_keeps_every_card() -> None:
+    """A template that forgets one </div> per product: 400 levels deep by the last card."""
+    cards = "".join(
+        f'<div class="card"><h1>Phone {i}</h1><a href="/p/{i}">Phone {i}</a>'
+        f'<span class="price">{i}.99</span>'
+        for i in range(400)
+    )
+    ld = '<script type="application/ld+json">{"@type": "Product", "name": "Phone 399"}</script>'
+    facts = parse_page(_html(f"<html><body>{cards}{ld}<p>{PRODUCT}</p>".encode()))
+    assert [link.url for link in facts.links] == [f"http://shop.test/p/{i}" for i in range(400)]
+    assert facts.h1 == [f"Phone {i}" for i in range(400)]
+    assert facts.products == [{"@type": "Product", "name": "Phone 399"}]
+    assert PRODUCT in facts.text and not facts.partial
+
+
+def test_flatten_reads_raw_text_comments_and_attributes_as_the_parser_does() -> None:
+    body = (
+        b"<div><div><script>'<div><div><div>'</script><!-- <div><div> -->"
+        b'<a title="a > <div>" href=/x>link</a><br><img src=x><p/>text</div></div>'
+    )
+    assert flatten(body, 3) == body  # nothing in there opens a third level
+    deep = b"<div><div><div><script>x = '<div>'</script>kept</div></div></div>"
+    assert flatten(deep, 2) == b"<div><div> <script>x = '<div>'</script>kept </div></div>"
