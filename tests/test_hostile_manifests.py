@@ -215,7 +215,7 @@ HOSTILE: dict[str, tuple[str | bytes, int | str]] = {
     "deep block nesting": (
         "version: 1\n" + "".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "v\n",
         "error"),
-    "10 MB product name": (_replace("RAZR V710", "x" * 10_000_000), "run"),
+    "10 MB product name": (_replace("RAZR V710", "x" * 10_000_000), 11),  # over its maxLength
     "1 MB key": (yaml.safe_dump(valid()) + "k" * 1_000_000 + ": v\n", "error"),
     "over the size cap": (b"version: 1\n#" + b"x" * (MAX_BYTES + 10) + b"\n", 1),
     "a thousand documents": ("version: 1\n" + "---\nversion: 1\n" * 1000, 2),
