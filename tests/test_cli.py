@@ -59,7 +59,8 @@ def test_healthy_campaign_exits_0_and_writes_json(site: str, tmp_path: Path) -> 
     assert report["tool"]["name"] == "cxlint"
     assert report["campaign"]["name"] == "Test"
     assert report["summary"]["errors"] == 0
-    assert {s["subject"]["type"] for s in report["subjects"]} == {"product", "landing_page"}
+    # the site itself is a subject too: site-unreachable passed (it answered)
+    assert {s["subject"]["type"] for s in report["subjects"]} == {"site", "product", "landing_page"}
     passed = [c for s in report["subjects"] for c in s["checks"] if c["status"] == "passed"]
     assert passed, "a report shows passes as well as failures"
 
@@ -158,10 +159,11 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert "cxlint-report.json" in run.stderr
     assert elapsed < 60
     # Every rule fires where the demo plants it; search-not-found cannot (the store has a
-    # search, which the other search rules need), and has its own cases.
+    # search, which the other search rules need), nor site-unreachable (the store answers);
+    # both have their own cases.
     catalogue = {r["name"] for r in json.loads(cxlint("rules", "--format", "json").stdout)}
     fired = {f["rule"] for f in report["findings"]}
-    assert catalogue - fired == {"search-not-found"}
+    assert catalogue - fired == {"search-not-found", "site-unreachable"}
 
 
 def test_demo_serve_writes_a_manifest_that_checks(tmp_path: Path) -> None:
