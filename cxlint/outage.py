@@ -61,8 +61,15 @@ class Outage:
 
     def stopped(self, response: Response) -> bool:
         """Whether a response got no answer where it reached the dead origin (a link on
-        another origin that redirects to the site)."""
-        return no_answer(response) and self.covers(response.final_url)
+        another origin that redirects to the site). Its status is the redirect's then, so
+        the last hop, not the response, says whether the server answered."""
+        last = response.chain[-1] if response.chain else None
+        return (
+            response.error is not None
+            and response.error_kind in NO_ANSWER_KINDS
+            and (last is None or last.status is None)
+            and self.covers(response.final_url)
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {"origin": self.origin, "kind": self.kind, "cause": self.cause}

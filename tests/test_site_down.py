@@ -387,3 +387,23 @@ def test_check_help_lists_the_exit_codes() -> None:
     run = cxlint("check", "--help")
     assert run.returncode == 0
     assert "3  the site could not be reached at all" in run.stdout
+
+
+def test_a_link_elsewhere_that_leads_into_the_dead_site_is_skipped_too(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """A vanity domain that redirects to the site which cannot be reached: its check could not
+    run either, so it is skipped with the cause, not a page-unreachable error of its own."""
+    origin = closed_port_url().rstrip("/")
+    httpserver.expect_request("/go").respond_with_data(
+        "", status=302, headers={"Location": f"{origin}/lp/x1"}
+    )
+    vanity = httpserver.url_for("/go")
+    path = write_campaign(
+        tmp_path,
+        origin,
+        landing_pages=[{"url": vanity, "channel": "print", "products": ["x1"]}],
+    )
+    run, report = check(path, tmp_path / "r.json", *FAST)
+    assert run.returncode == 3, run.stderr
+    assert_site_down(report, origin, "connection refused")
