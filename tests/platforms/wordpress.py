@@ -248,6 +248,15 @@ PAGES = [
         ),
     },
     {
+        # promises the action camera, which only the footer's Recent Posts names
+        "slug": "kestrel-on-the-road",
+        "title": "Kestrel on the road",
+        "content": _landing(
+            "Kestrel on the road",
+            ['<a href="/kestrel-kd-220-dash-cam/">Kestrel KD-220 Dash Cam</a>, $79.00'],
+        ),
+    },
+    {
         "slug": "orla-vinyl-days",
         "title": "Orla Vinyl Days",
         "content": _landing(
@@ -327,7 +336,7 @@ WRONG = {
         f"false search-misses-product: {_listed('SB-700', 1)}, but {_ZERO_ITEMS}{_RECENT}"
     ),
     ("kd220", "search-misses-product"): (
-        f"false search-misses-product: {_listed('KD-220', 1)}, but {_ZERO_ITEMS}"
+        f"false search-misses-product: {_listed('KD-220', 2)}, but {_ZERO_ITEMS}"
     ),
     ("kd220", "price-mismatch"): _model_read_as_price("KD-220", "$79.00"),
     ("lx90", "search-misses-product"): (
@@ -347,6 +356,13 @@ WRONG = {
         "([$65.00, $0.00, $50]) and any amount shown anywhere that equals the campaign's passes"
     ),
 }
+_FOOTER_NAMES_IT = (
+    "missed product-not-on-page: the page shows only the KD-220 dash cam; the promised "
+    "Kestrel Action Camera 4K is named only by the footer's Recent Posts widget, on every page "
+    "of the site, and that mention passes the check"
+)
+WRONG[("kestrel-on-the-road", "product-not-on-page")] = _FOOTER_NAMES_IT
+
 WRONG_REASON = {
     ("sb700", "price-mismatch"): (
         'found, but it says the site sells it "at 700 $": "Model: SB-700" then "$399.00" is '
@@ -527,6 +543,15 @@ CAMPAIGN = Campaign(
             },
             planted=("tracking-dropped",),
             also=("phone-missing",),  # it lands on the product page, which gives no number
+        ),
+        Subject(
+            "kestrel-on-the-road",
+            {
+                "url": "/kestrel-on-the-road/?" + UTM.format(source="newsletter", medium="email"),
+                "channel": "email",
+                "products": ["kc4k"],
+            },
+            planted=("product-not-on-page",),
         ),
         Subject(
             "orla-vinyl-days",
