@@ -34,6 +34,7 @@ from cxlint import microdata, urls
 from cxlint.model import Hop, Response
 from cxlint.nesting import flatten
 from cxlint.prices import Offer, VisiblePrice, offers, visible_prices
+from cxlint.results_region import results_region
 from cxlint.tree import FURNITURE, INVISIBLE, Element, drop, drop_non_text, text
 
 MAX_PIECES = 100_000  # tags and text pieces read per page; real pages have a few thousand
@@ -357,8 +358,11 @@ def _fill_from_html(
     if title is not None:
         page.title = _clean(text(title))
     page.h1 = [t for t in (_clean(text(h)) for h in root.iterfind(".//h1")) if t]
+    # A results page's links and words are read in its results region only (no chrome, no
+    # suggestions): cxlint.results_region, for the site search.
+    region = results_region(root) if results else root
     if links:
-        page.links = _links(root, base, wanted)
+        page.links = _links(region, base, wanted)
     if not results:
         _fill_head(page, root, base)
         page.forms = [_form(f, base) for f in root.iterfind(".//form")]
@@ -369,6 +373,8 @@ def _fill_from_html(
     body = root.find(".//body")
     body = root if body is None else body
     page.text = _clean(text(body))
+    if results:
+        page.main_text = _clean(text(region))
     if not results:
         page.prices = visible_prices(body, page.text)
         page.main_text = _main_text(body)
