@@ -268,6 +268,7 @@ def check(manifest: dict[str, Any], folder: Path) -> tuple[int, dict[str, Any]]:
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
+        cwd=folder,  # whatever cxlint writes beside it stays under tmp_path
         timeout=600,
     )
     assert out.exists(), f"exit {result.returncode}: {result.stdout[-2000:]}{result.stderr[-2000:]}"

@@ -292,26 +292,12 @@ WRONG = {
         "page's prices and any amount shown anywhere that equals the campaign's passes"
     ),
 }
-_STAFF_PICKS = (
-    "its link is also in the footer's Staff picks (Shuup's product-selection plugin), which "
-    "the empty-results page shows too, so cxlint learns it as chrome and never counts it as a "
-    'result; evidence: every query "0 results, product absent"'
-)
-WRONG[("ft45l", "search-misses-product")] = (
-    'false search-misses-product: Shuup lists it for "FT-45L" ("1 results found"), but '
-    + _STAFF_PICKS
-)
 WRONG[("cook-outdoors", "product-not-on-page")] = (
     "missed product-not-on-page: the page shows only the mug set; the promised Fjell "
     "Ultralight Stove is named only by the footer's Staff picks, on every page of the shop, "
     "and that mention passes the check"
 )
-WRONG_REASON = {
-    ("fus1200", "search-misses-product"): (
-        'its name finds it (Shuup lists it for "Fjell Ultralight Stove"), yet the message '
-        'says "nothing else the campaign prints finds it either": ' + _STAFF_PICKS
-    ),
-}
+WRONG_REASON: dict[tuple[str, str], str] = {}
 
 CAMPAIGN = Campaign(
     name="Trail Season",
