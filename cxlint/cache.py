@@ -58,7 +58,7 @@ FILE_NAME = "cxlint-cache.sqlite3"
 # header may carry a secret (Set-Cookie, a debug header echoing a key).
 KEPT_HEADERS = ("etag", "last-modified", "content-type", "x-robots-tag")
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
-_FORMAT = 2  # of the facts: entries of another format (or cxlint version) are dropped
+_FORMAT = 3  # of the facts: entries of another format (or cxlint version) are dropped
 _OPEN_ATTEMPTS = 50  # opening a file other processes are setting up: about 25 s at most
 # In the file's header (PRAGMA application_id): this database is a cxlint cache ("cxlc").
 _APPLICATION_ID = 0x63786C63
@@ -554,7 +554,7 @@ def _is_price(price: Any) -> bool:
         return False
 
 
-_RESULT_KEYS = {"status", "results", "texts", "error"}
+_RESULT_KEYS = {"status", "results", "texts", "error", "empty", "suggestion"}
 
 
 def _valid_results(facts: dict[str, Any]) -> bool:
@@ -565,6 +565,8 @@ def _valid_results(facts: dict[str, Any]) -> bool:
         return False
     status, results, texts, error = (result[k] for k in ("status", "results", "texts", "error"))
     if not (status is None or type(status) is int) or not (error is None or _is_str(error)):
+        return False
+    if not all(result[k] is None or _is_str(result[k]) for k in ("empty", "suggestion")):
         return False
     if not (_is_strs(results) and _is_strs(texts) and len(results) == len(texts)):
         return False

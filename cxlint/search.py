@@ -9,10 +9,16 @@ Reading a results page, in order:
    broken search, never a miss;
 2. a search that jumps straight to one page (a redirect away from the results page) has that
    page as its only result;
-3. "no results" wording, or the very page the site shows for a nonsense query (its empty-results
-   fingerprint), means no results;
-4. otherwise the results are the page's same-site links, minus those the empty-results page
-   also has (navigation, footer, suggestions), in the order shown.
+3. the results are the same-site links of the page's results region (cxlint.results_region:
+   no header, navigation, sidebars, mini-cart or footer, no "Popular products" or "did you
+   mean" suggestions), minus those the empty-results page shows there too, in the order shown;
+   the links of one result (its title, its image, its category) share its place;
+4. links beat words: a results page that links to the product has found it, whatever else it
+   says. Otherwise it found nothing when "no results" wording is in its title, heading or
+   results region (never in the chrome: a mini-cart's "0 items" is not "0 results"), or when
+   it is word for word the page the site shows for a nonsense query (its empty-results
+   fingerprint); QueryResult.empty says which, and QueryResult.suggestion what the site
+   suggests instead ("did you mean V710i?").
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from cxlint.checks.evidence import status_words
 from cxlint.fetch import Fetcher
 from cxlint.model import Product, Response, SearchConfig
 from cxlint.page import Page, parse_results_page
+from cxlint.results_region import DID_YOU_MEAN
 from cxlint.text import contains, contains_any_spelling, fold, model_variants
 
 # A query no catalogue matches: its results page is the site's own "nothing found" page,
@@ -41,10 +48,19 @@ EMPTY_PROBE = "zqxj cxlint empty probe"
 # The lookahead lets only the positions that can start a match (n, 0, z, d, r, k, a) try the
 # alternatives: twice as fast on a results page's text, the same matches.
 _NO_RESULTS = re.compile(
-    r"(?=[n0zdrka])"
-    r"(?:\b(no|0|zero)\s+(results?|matches|products?|items?|hits)\b|nothing\s+(was\s+)?found"
-    r"|did\s+not\s+match\s+any|returned\s+no\s+results|keine\s+ergebnisse|aucun\s+r[ée]sultat)",
+    r"(?=[n0zdrkac])"
+    r"(?:\b(no|0|zero)\s+(results?|matches|products?|items?|hits)\b"
+    r"|nothing\s+(was\s+)?(found|matched)|did(\s+not|n't|n’t)\s+match\s+any"
+    r"|returned\s+no\s+results|(could\s+not|couldn't|couldn’t|cannot|can't)\s+find\s+any"
+    r"|keine\s+(ergebnisse|treffer)|aucun\s+r[ée]sultat)",
     re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# What a "did you mean" suggests: quoted, else up to three words before its question mark,
+# else its first word.
+_SUGGESTED = re.compile(
+    r"\s*:?\s*(?:[\"“„'‘]([^\"”“'’]{1,60})[\"”“'’]"
+    r"|([^\s?!.,;:]+(?:\s+[^\s?!.,;:]+){0,2}?)\s*[?!.,;:]|([^\s?!.,;:]{1,60}))"
 )
 # Read in the title and main heading only: a results page saying this is an error page.
 _NOT_FOUND_PAGE = re.compile(
@@ -65,19 +81,36 @@ class QueryResult:
     results: list[str] = field(default_factory=list)  # result URLs, in order, normalised
     texts: list[str] = field(default_factory=list)  # each result's text, same order
     error: str | None = None  # the search itself is broken for this query, in plain words
+    # Why the page reads as "nothing found", in plain words ("the results area says 'No
+    # products found'"). Its links still count: one to the product means it was found.
+    empty: str | None = None
+    suggestion: str | None = None  # what the site suggests instead ("did you mean V710i?")
 
     @property
     def count(self) -> int:
-        return len(self.results)
+        """How many results a customer sees."""
+        return 0 if self.empty else len(set(self._places()))
+
+    def _places(self) -> list[int]:
+        """Each result link's 1-based place in the list: the links of one result (its title,
+        its image, its category, which share the result's text) share its place."""
+        places, place, previous = [], 0, None
+        for text in self.texts:
+            if not text or text != previous:
+                place += 1
+            places.append(place)
+            previous = text
+        return places
 
     def rank(self, targets: set[str], match: TextMatch | None = None) -> int | None:
-        """1-based position of the first result that is the product: one of `targets`
-        (normalised URLs), or, when `match` is given, a result whose text it accepts."""
-        for position, result in enumerate(self.results, start=1):
+        """1-based place of the first result that is the product: one of `targets`
+        (normalised URLs), or, when `match` is given, a result whose text it accepts. Links
+        beat words: a page that says "no results" but links to the product has found it."""
+        for index, (result, place) in enumerate(zip(self.results, self._places(), strict=True)):
             if result in targets:
-                return position
-            if match is not None and match(self.texts[position - 1]):
-                return position
+                return place
+            if match is not None and match(self.texts[index]):
+                return place
         return None
 
 
@@ -91,6 +124,26 @@ class QueryOutcome:
     def found(self, top: int) -> bool:
         return self.rank is not None and self.rank <= top
 
+    def signal(self, top: int) -> str:
+        """Which signal decided this query's verdict, in plain words."""
+        result = self.result
+        if result.error:
+            said = result.error
+        elif self.rank is not None:
+            said = f"listed at rank {self.rank}"
+            if self.rank > top:
+                said += f", below the first {top}"
+        elif result.empty:
+            said = f"0 results: {result.empty}"
+        elif result.count:
+            n = result.count
+            said = f"{n} result{'s' if n != 1 else ''}, none of them links to the product"
+        else:
+            said = "0 results: the results area links to no page"
+        if result.suggestion:
+            said += f"; the site suggests '{result.suggestion}'"
+        return said
+
     def as_evidence(self, top: int) -> dict[str, Any]:
         return {
             "query": self.query,
@@ -99,7 +152,9 @@ class QueryOutcome:
             "results": self.result.count,
             "rank": self.rank if self.rank is not None else "absent",
             "found": self.found(top),
+            "signal": self.signal(top),
             **({"error": self.result.error} if self.result.error else {}),
+            **({"suggests": self.result.suggestion} if self.result.suggestion else {}),
         }
 
 
@@ -222,6 +277,8 @@ class SiteSearch:
                 "results": result.results,
                 "texts": result.texts,
                 "error": result.error,
+                "empty": result.empty,
+                "suggestion": result.suggestion,
             }
         }
         if query == EMPTY_PROBE:
@@ -267,19 +324,26 @@ class SiteSearch:
             self._empty_print = _fingerprint(page, query)
             return result  # by construction, nothing it shows is a result
         if moved and landing == self._empty_landing:
-            return result  # sent where the site sends searches that find nothing
+            result.empty = (
+                "the search sent it to the page where the site sends searches that find nothing"
+            )
+            return result
         if moved:  # the site jumped straight to one page for this query
             result.results = [urls.normalize_for_compare(page.final_url)]
             result.texts = [page.all_text()[:500]]
             return result
-        if _NO_RESULTS.search(" ".join([page.title, *page.h1, page.text[:3000]])):
-            return result
-        if self._empty_print is not None and _fingerprint(page, query) == self._empty_print:
-            return result  # word for word the page the site shows when nothing matches
+        # Links beat words: every link of the results region is kept, and rank() finds the
+        # product among them even where the page also says "no results".
         for link, text in _result_candidates(page):
             if link not in self._chrome:
                 result.results.append(link)
                 result.texts.append(text)
+        result.suggestion = _suggestion(page.main_text)
+        said = _says_no_results(page)
+        if said:
+            result.empty = f"the results area says '{said}'"
+        elif self._empty_print is not None and _fingerprint(page, query) == self._empty_print:
+            result.empty = "the page is, word for word, the one the site shows when nothing matches"
         return result
 
     def _may_be_result(self, url: str) -> bool:
@@ -350,10 +414,37 @@ def _moved_to(requested: str, final: str) -> bool:
     return _path_of(requested) != _path_of(final)
 
 
+def _says_no_results(page: Page) -> str | None:
+    """The "no results" wording of a results page, as it reads: in its title, its main
+    heading or its results region, never in the chrome (cut out of main_text)."""
+    for text in (page.title, *page.h1, page.main_text[:5000]):
+        found = _NO_RESULTS.search(text)
+        if found:
+            start = found.start()
+            end = _SENTENCE_END.search(text, found.end())
+            stop = end.start() + 1 if end else len(text)
+            said = text[start : min(stop, start + 80)].strip()
+            return said if stop <= start + 80 else said.rsplit(" ", 1)[0] + "…"
+    return None
+
+
+def _suggestion(main_text: str) -> str | None:
+    """What the results region suggests instead, when it asks "did you mean …?"."""
+    asked = DID_YOU_MEAN.search(main_text)
+    if asked is None:
+        return None
+    found = _SUGGESTED.match(main_text, asked.end())
+    if found is None:
+        return None
+    words = next(g for g in found.groups() if g is not None)
+    return " ".join(words.split())[:60] or None
+
+
 def _fingerprint(page: Page, query: str) -> str:
-    """The page's visible words without the query echoed back: equal for two queries that
-    both got the site's "nothing found" page, whatever that page's wording."""
-    text = page.all_text().casefold()
+    """The page's own words (title, heading, results region) without the query echoed back:
+    equal for two queries that both got the site's "nothing found" page, whatever that
+    page's wording, and whatever its chrome says (a cart count, recently viewed products)."""
+    text = " ".join([page.title, *page.h1, page.main_text]).casefold()
     for echo in {query, escape(query), quote_plus(query)}:
         text = text.replace(echo.casefold(), " ")
     return " ".join(text.split())  # the same whitespace as \s+, five times faster

@@ -53,7 +53,10 @@ def _found(outcome: QueryOutcome, top: int) -> bool:
 
 def _search_evidence(ctx: ProductContext, search: ProductSearch, top: int) -> dict[str, Any]:
     shows = _page_shows_model(ctx)
-    return {
+    evidence = {
+        # which signal decided the first query's verdict: "listed at rank 2", "0 results: the
+        # results area says 'No products found'"...
+        "search_result": f'"{search.primary.query}": {search.primary.signal(top)}',
         "queries": [o.as_evidence(top) for o in search.all()],
         "variants_that_find": [
             o.query for o in search.variants if o.kind == "variant" and o.found(top)
@@ -62,6 +65,10 @@ def _search_evidence(ctx: ProductContext, search: ProductSearch, top: int) -> di
         "product_urls": search.targets,
         "top": top,
     }
+    suggested = [o.result.suggestion for o in search.all() if o.result.suggestion]
+    if suggested:
+        evidence["site_suggests"] = suggested[0]  # "did you mean V710i?"
+    return evidence
 
 
 def _require_search(ctx: ProductContext) -> ProductSearch:

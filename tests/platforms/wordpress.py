@@ -291,24 +291,8 @@ REDIRECTS = {
 }
 SITE["redirects"] = REDIRECTS
 
+
 # What cxlint gets wrong on this WordPress today (issue 15), each with the evidence it gave.
-_ZERO_ITEMS = (
-    "every results page is read as empty: the footer's mini-cart widget says \"0 items in "
-    "cart: $0.00\" on every page and search.py's no-results wording (_NO_RESULTS, on the first "
-    '3,000 characters of the page text) matches "0 items"; evidence: every query "0 results, '
-    'product absent"'
-)
-_RECENT = (
-    "; and past that, its link is in the footer's Recent Posts widget, which the empty-results "
-    "page shows too, so it is learnt as chrome and never counted as a result (with the "
-    "mini-cart removed, th820n, bs50w and sb700 are still missed)"
-)
-
-
-def _listed(query: str, count: int) -> str:
-    return f'WordPress lists it for "{query}" ("We found {count} result' + "s" * (count > 1) + '")'
-
-
 def _model_read_as_price(model: str, price: str) -> str:
     digits = model.rsplit("-", 1)[-1]
     return (
@@ -319,36 +303,12 @@ def _model_read_as_price(model: str, price: str) -> str:
 
 
 WRONG = {
-    ("th820n", "search-misses-product"): (
-        f"false search-misses-product: {_listed('TH-820N', 2)}, but {_ZERO_ITEMS}{_RECENT}"
-    ),
-    ("te310", "search-misses-product"): (
-        f"false search-misses-product: {_listed('TE-310', 2)}, but {_ZERO_ITEMS}"
-    ),
     ("te310", "price-mismatch"): _model_read_as_price("TE-310", "$129.00"),
-    ("bs50w", "search-misses-product"): (
-        f"false search-misses-product: {_listed('BS-50W', 2)}, but {_ZERO_ITEMS}{_RECENT}"
-    ),
-    ("tp40", "search-misses-product"): (
-        f"false search-misses-product: {_listed('TP-40X', 2)}, but {_ZERO_ITEMS}"
-    ),
-    ("sb700", "search-misses-product"): (
-        f"false search-misses-product: {_listed('SB-700', 1)}, but {_ZERO_ITEMS}{_RECENT}"
-    ),
-    ("kd220", "search-misses-product"): (
-        f"false search-misses-product: {_listed('KD-220', 2)}, but {_ZERO_ITEMS}"
-    ),
     ("kd220", "price-mismatch"): _model_read_as_price("KD-220", "$79.00"),
-    ("lx90", "search-misses-product"): (
-        f"false search-misses-product: {_listed('LX-90', 1)}, but {_ZERO_ITEMS}"
-    ),
     ("lx90", "price-mismatch"): _model_read_as_price("LX-90", "$189.00"),
     ("lx90", "product-unavailable"): (
         'missed product-unavailable: the page says only "Unavailable" (p.stock.out-of-stock), '
         "has no Add to cart button and shows a back-in-stock form; the check passed"
-    ),
-    ("tc25m", "search-misses-product"): (
-        f"false search-misses-product: {_listed('TC-25M', 1)}, but {_ZERO_ITEMS}"
     ),
     ("tc25m", "price-mismatch"): (
         "missed price-mismatch: the page sells it at $65.00, the campaign says $50.00, but the "
@@ -367,14 +327,6 @@ WRONG_REASON = {
     ("sb700", "price-mismatch"): (
         'found, but it says the site sells it "at 700 $": "Model: SB-700" then "$399.00" is '
         'read as "700 $", and $399.00 is lost'
-    ),
-    ("kc4k", "search-misses-product"): (
-        f"its name finds it ({_listed('Kestrel Action Camera 4K', 1)}), yet the message says "
-        f'"nothing else the campaign prints finds it either": {_ZERO_ITEMS}{_RECENT}'
-    ),
-    ("ot1200", "search-misses-product"): (
-        f"its name finds it ({_listed('Orla Belt-Drive Turntable', 2)}), yet the message says "
-        f'"nothing else the campaign prints finds it either": {_ZERO_ITEMS}{_RECENT}'
     ),
 }
 
