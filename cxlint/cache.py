@@ -393,13 +393,14 @@ def page_facts(page: Page) -> dict[str, Any]:
     facts = {name: getattr(page, name) for name in _PLAIN_FIELDS}
     facts["links"] = [[link.url, link.text, link.rel, link.item] for link in page.links]
     facts["forms"] = [asdict(form) for form in page.forms]
-    facts["prices"] = [[str(p.amount), p.currency, p.text, p.marked] for p in page.prices]
+    facts["prices"] = [[str(p.amount), p.currency, p.text, p.marked, p.old] for p in page.prices]
     return facts
 
 
 def _page_from_facts(facts: dict[str, Any], response: Response) -> Page:
     plain = {name: facts[name] for name in _PLAIN_FIELDS}
     plain["search_actions"] = [tuple(action) for action in plain["search_actions"]]
+    plain["stock"] = [tuple(signal) for signal in plain["stock"]]
     return Page(
         url=response.url,
         final_url=response.final_url,
@@ -419,8 +420,8 @@ def _page_from_facts(facts: dict[str, Any], response: Response) -> Page:
             for form in facts["forms"]
         ],
         prices=[
-            VisiblePrice(Decimal(amount), currency, text, marked)
-            for amount, currency, text, marked in facts["prices"]
+            VisiblePrice(Decimal(amount), currency, text, marked, old)
+            for amount, currency, text, marked, old in facts["prices"]
         ],
         **plain,
     )
@@ -540,13 +541,13 @@ def _valid_page(facts: dict[str, Any]) -> bool:
 
 
 def _is_price(price: Any) -> bool:
-    """[amount, currency, text, marked] of a VisiblePrice, the amount a finite number."""
-    if type(price) is not list or len(price) != 4:
+    """[amount, currency, text, marked, old] of a VisiblePrice, the amount a finite number."""
+    if type(price) is not list or len(price) != 5:
         return False
-    amount, currency, text, marked = price
+    amount, currency, text, marked, old = price
     if not (_is_str(amount) and (currency is None or _is_str(currency))):
         return False
-    if not (_is_str(text) and type(marked) is bool):
+    if not (_is_str(text) and type(marked) is bool and type(old) is bool):
         return False
     try:
         return Decimal(amount).is_finite()

@@ -30,12 +30,12 @@ from urllib.parse import urljoin, urlsplit
 from bs4.dammit import EncodingDetector
 from lxml import etree
 
-from cxlint import microdata, urls
+from cxlint import microdata, regions, urls
 from cxlint.model import Hop, Response
 from cxlint.nesting import flatten
-from cxlint.prices import Offer, VisiblePrice, offers, visible_prices
+from cxlint.prices import Offer, VisiblePrice, offers, region_prices
 from cxlint.results_region import results_region
-from cxlint.tree import FURNITURE, INVISIBLE, Element, drop, drop_non_text, text
+from cxlint.tree import INVISIBLE, Element, drop, drop_non_text, text
 
 MAX_PIECES = 100_000  # tags and text pieces read per page; real pages have a few thousand
 MAX_DEPTH = 256  # element nesting kept; deeper content is kept, its tags are not
@@ -46,8 +46,6 @@ FLAT_DEPTH = 200
 
 # characters an lxml tree cannot hold (the event parser passes them on as read)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_MAIN = etree.XPath(".//main")  # the first, else the first role=main
-_ROLE_MAIN = etree.XPath(".//*[@role='main']")
 
 
 @dataclass(slots=True)
@@ -89,9 +87,21 @@ class Page:
     search_actions: list[tuple[str, str]] = field(default_factory=list)
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # every typed JSON-LD object
     microdata: list[dict[str, Any]] = field(default_factory=list)  # top-level microdata items
-    prices: list[VisiblePrice] = field(default_factory=list)  # prices a visitor reads
-    # visible text of the page's main content, without header, nav, aside and footer
+    # The product's prices as a visitor reads them in its own block (cxlint.prices): never a
+    # cart's total, a shipping threshold, an instalment or a related product's price; a
+    # struck-through "was" price is kept with old=True.
+    prices: list[VisiblePrice] = field(default_factory=list)
+    # The visible text of the page's own content without the site's chrome (header, menus,
+    # mini-cart, account menu, sidebars, related products, cookie and newsletter boxes,
+    # footer): cxlint.regions on a page, cxlint.results_region on a search results page.
     main_text: str = ""
+    # How the product's own block was found ("its schema.org Product item", "the block holding
+    # its title and buy button", "the page's main content"): evidence for price and stock.
+    product_region: str = ""
+    # What the product's block shows of its stock besides product data (regions.stock_signals):
+    # ("label", "Sold out"), ("class", "p.stock.out-of-stock"), ("notify", …), and its buy
+    # button: ("buy", words), ("buy-disabled", words) or ("no-buy", "").
+    stock: list[tuple[str, str]] = field(default_factory=list)
     elapsed: float = 0.0
     size: int = 0
     partial: str = ""  # why only part of the page was read, when it was
@@ -375,9 +385,16 @@ def _fill_from_html(
     page.text = _clean(text(body))
     if results:
         page.main_text = _clean(text(region))
-    if not results:
-        page.prices = visible_prices(body, page.text)
-        page.main_text = _main_text(body)
+    if not results:  # last: reading the regions cuts the chrome out of the tree
+        found = regions.read(body)
+        main_blocks = found.blocks(found.main)
+        page.main_text = " ".join(main_blocks)
+        page.prices = region_prices(found)
+        page.product_region = found.how
+        same = found.product is found.main
+        page.stock = regions.stock_signals(
+            found, main_blocks if same else found.blocks(found.product)
+        )
 
 
 def _fill_head(page: Page, root: Element, base: str) -> None:
@@ -422,16 +439,6 @@ def _links(root: Element, base: str, wanted: Callable[[str], bool] | None) -> li
             )
         )
     return found
-
-
-def _main_text(body: Element) -> str:
-    """The text of <main> (or role=main), else of the body without the site's furniture,
-    so that a related product's "Out of stock" in a sidebar is not read as this page's.
-    Called last: it removes the furniture from the tree."""
-    found = _MAIN(body) or _ROLE_MAIN(body)
-    root = found[0] if found else body
-    drop(root, FURNITURE)
-    return _clean(text(root))
 
 
 def _resolver(base: str) -> Callable[[str], str]:

@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 from price_parser import Price
 
+from cxlint import regions
 from cxlint.textscan import near_marks
 from cxlint.tree import Element, as_element
 from cxlint.tree import text as text_of
@@ -69,6 +70,7 @@ class VisiblePrice:
     currency: str | None  # a symbol or code as shown: "$", "€", "EUR"
     text: str  # the words it was read from
     marked: bool  # inside an element the page marks as a price (class, id or itemprop)
+    old: bool = False  # struck through (<del>, <s>) or a "was"/compare-at price: not the price
 
 
 # --- reading amounts --------------------------------------------------------------------------
@@ -187,57 +189,144 @@ _MONEY = re.compile(
 )
 
 
-def _marked(root: Element) -> list[Element]:
-    """The elements below `root` the page marks as prices ("price" in their class, id or
-    itemprop, in any case), in document order, at most MAX_MARKED. A Python walk: an XPath
-    with translate() on every element took half as long again."""
-    found = []
-    for element in root.iterdescendants(etree.Element):
-        get = element.get
-        css, id_, prop = get("class"), get("id"), get("itemprop")
-        if (
-            (css and "price" in css.lower())
-            or (id_ and "price" in id_.lower())
-            or (prop and "price" in prop.lower())
-        ):
-            found.append(element)
-            if len(found) >= MAX_MARKED:
-                break
-    return found
-
-
 def visible_prices(root: Element, text: str | None = None) -> list[VisiblePrice]:
-    """Prices in the visible text of `root`, an lxml element (scripts and styles already
-    removed from it; see cxlint.tree). `text` is root's text with its whitespace collapsed,
-    when already read.
-
-    Elements the page marks as prices (`class="price"`, `itemprop="price"`) come first; then
-    any amount written with a currency in the rest of the text.
-    """
+    """The prices a visitor reads as the product's in `root` (an lxml element, or anything
+    whose str() is HTML), read as a page's are: its regions found, its chrome cut out (a
+    destructive read: the tree is changed). `text` is accepted for older callers, not read."""
     root = as_element(root)
-    found: list[VisiblePrice] = []
-    seen: set[tuple[Decimal, str | None]] = set()
+    body = root.find(".//body")
+    return region_prices(regions.read(root if body is None else body))
 
-    def keep(snippet: str, marked: bool) -> None:
-        price = Price.fromstring(snippet)
-        if price.amount is None or len(found) >= MAX_PRICES:
-            return
-        if (price.amount, price.currency) not in seen:
-            seen.add((price.amount, price.currency))
-            found.append(VisiblePrice(price.amount, price.currency, snippet, marked))
 
-    for element in _marked(root):
-        if _marked(element):
-            continue  # the innermost marked element holds the price itself
-        words = " ".join(text_of(element).split())
-        if words and len(words) <= 80:
-            keep(words, marked=True)
-    text = " ".join(text_of(root).split()) if text is None else text
-    for match in _amounts(text):
-        if len(found) >= MAX_PRICES:
+def region_prices(found: regions.Regions) -> list[VisiblePrice]:
+    """The product's prices in its own block (else in the page's main content), the chrome
+    already cut out: elements the page marks as prices first (class, id or itemprop "price"),
+    then amounts written with a currency, each read inside one block of text.
+
+    Never the product's price: cart totals ("0 items in cart: $0.00"), shipping thresholds and
+    costs ("free delivery on orders over $50"), instalments ("4 payments of $12.50", "$9/mo"),
+    unit prices ("$1.20/kg"), savings ("save $20"). Kept, marked `old`: a struck-through or
+    "was" price (`<del>`, `<s>`, class old/was/compare), which is not the price either."""
+    prices = _prices_in(found.product, found)
+    if not any(not p.old for p in prices) and found.product is not found.main:
+        prices = _prices_in(found.main, found)
+    return prices
+
+
+def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
+    kept: list[VisiblePrice] = []
+    seen: set[tuple[Decimal, str | None, bool]] = set()
+
+    def keep(amount: Decimal, currency: str | None, snippet: str, marked: bool, old: bool) -> None:
+        if len(kept) < MAX_PRICES and (amount, currency, old) not in seen:
+            seen.add((amount, currency, old))
+            kept.append(VisiblePrice(amount, currency, snippet, marked, old))
+
+    inside = set(root.iter(etree.Element)) if found.marked else set()
+    mine = [m for m in found.marked if m in inside][:MAX_MARKED]
+    covered: set[Element] = set()
+    read: list[tuple[Decimal, str | None, str, bool]] = []
+    for element in reversed(mine):  # an element's marked descendants come first
+        if element in covered:
+            continue
+        words = " ".join(text_of(element).translate(_UNMARK).split())
+        if not words or len(words) > 80:
+            continue
+        price = Price.fromstring(words)
+        if price.amount is None:
+            continue  # a marked "$" or "Price:" alone: its marked ancestor holds the amount
+        covered.update(element.iterancestors())
+        kind = _kind(element, words, found, root)
+        if kind != "other":
+            read.append((price.amount, price.currency, words, kind == "old"))
+    for amount_, currency, words, old in reversed(read):
+        keep(amount_, currency, words, True, old)
+    marked_amounts = {(p.amount, p.currency) for p in kept}
+    for block in text_of(root).split(regions.SEP):
+        if len(kept) >= MAX_PRICES:
             break
-        keep(match.group(0), marked=False)
-    return found
+        if not block or block.isspace():
+            continue
+        for match in _amounts(block):
+            words = match.group(0)
+            price = Price.fromstring(words.translate(_UNMARK))
+            if price.amount is None or not price.amount:  # "$0.00": an empty cart's total
+                continue
+            before = block[max(0, match.start() - 40) : match.start()].translate(_UNMARK)
+            after = block[match.end() : match.end() + 30].translate(_UNMARK)
+            if _OTHER_BEFORE.search(before) or _OTHER_AFTER.match(after):
+                continue
+            old = _struck(block, match.start()) or bool(_OLD_BEFORE.search(before))
+            if (price.amount, price.currency) in marked_amounts:
+                continue
+            keep(price.amount, price.currency, words.translate(_UNMARK).strip(), False, old)
+    return kept
+
+
+_UNMARK = str.maketrans({regions.OLD: None, regions.END_OLD: None, regions.SEP: " "})
+
+# Words just before an amount that make it something else than the product's price: an
+# instalment, a shipping cost or threshold, a saving, a cart's total.
+_OTHER_BEFORE = re.compile(
+    r"(?:\b(?:payments?|instal?lments?|raten|cuotas|mensualit[ée]s|rates)\s+(?:of|à|de|von|zu|da)"
+    r"|\bpay\s+in\s+\d+|\b\d+\s*[x×]|\bsave|\bsaving|\bover|\babove"
+    r"|\bexceeding|\borders?(?:\s+(?:of|from|over))?|\bspend(?:ing)?|\bminimum(?:\s+order)?(?:\s+of)?"
+    r"|\bshipping(?:\s+(?:costs?|fee))?|\bdelivery(?:\s+(?:costs?|fee|charge))?|\bpostage"
+    r"|\bversand(?:kosten)?|\blivraison|\bcart|\bbasket|\bsubtotal|\btotal|\bitems?)"
+    r"\W{0,3}$",
+    re.I,
+)
+# ... and just after: "/mo", "per month", "a month", "x 12", "/kg", "off"
+_OTHER_AFTER = re.compile(
+    r"\W{0,2}(?:/\s*(?:mo|month|mth|monat|mois|mes|wk|week|yr|year|kg|g|l|ml|m|m2|m²|lb|oz"
+    r"|st|stk|pc|pcs|unit|100\s*(?:g|ml))\b|per\s+(?:mo|month|week|year|kg|lb|litre|liter|unit|100)"
+    r"|a\s+month|monthly|mtl|im\s+monat|par\s+mois|al\s+mes|x\s*\d+\b|off\b|discount|rabatt)",
+    re.I,
+)
+# ... and the words of a struck price: "Was $79", "RRP £99", "statt 129 €", "List Price: $99"
+_OLD_BEFORE = re.compile(
+    r"(?:\bwas|\bwar|\bstatt|\binstead\s+of|\bbefore|\brrp|\buvp|\bmsrp|\blist\s+price"
+    r"|\bregular\s+price|\boriginal(?:ly)?(?:\s+price)?(?:\s+was)?|\bprevious(?:\s+price)?"
+    r"|\bcompare\s+at|\breg\.?)\W{0,3}$",
+    re.I,
+)
+
+
+def _struck(block: str, at: int) -> bool:
+    """Whether position `at` of a block lies inside a struck or "was" price's element."""
+    return block.rfind(regions.OLD, 0, at) > block.rfind(regions.END_OLD, 0, at)
+
+
+def _kind(element: Element, words: str, found: regions.Regions, root: Element) -> str:
+    """Whether an element the page marks as a price holds an "old" price, an "other" amount
+    or the "price": by the element and its near ancestors (a <del>, a class old-price or
+    installment), and by the words in it and right around it ("4 payments of <span
+    class=price>$12.50</span>", "<b>$9</b>/mo")."""
+    node, depth = element, 0
+    while node is not None and depth < 6:
+        if node in found.other and depth < 4:
+            return "other"
+        if node in found.old or node.tag in _STRUCK_TAGS:
+            return "old"
+        if node is root:
+            break
+        node, depth = node.getparent(), depth + 1
+    previous, parent = element.getprevious(), element.getparent()
+    before = previous.tail if previous is not None else parent.text if parent is not None else ""
+    before = (before or "").translate(_UNMARK)[-40:]
+    after = (element.tail or "").translate(_UNMARK)[:30]
+    first = _MONEY.search(words)  # the words in the element before its amount: "Was $79"
+    head = words[: first.start()] if first else ""
+    if _OTHER_BEFORE.search(before) or _OTHER_AFTER.match(after):
+        return "other"
+    if head and _OTHER_BEFORE.search(head):
+        return "other"
+    if _OLD_BEFORE.search(before) or (head and _OLD_BEFORE.search(head)):
+        return "old"
+    return "price"
+
+
+_STRUCK_TAGS = {"del", "s", "strike"}
 
 
 # Every amount stands beside one of these; the amount pattern runs only around them.

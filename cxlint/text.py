@@ -91,6 +91,16 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def visible(text: str) -> str:
+    """`text` without its format characters (soft hyphen, zero-width space, joiners: category
+    Cf), nothing else changed: what a reader sees, fit to quote as evidence and to match with
+    patterns ("ausver\\u00adkauft" is ausverkauft)."""
+    if text.isascii() or text.isprintable():
+        return text
+    pattern, invisible = _invisible()
+    return pattern.sub(lambda found: "" if found[0] in invisible else found[0], text)
+
+
 def _folded(text: str) -> str:
     """fold() without collapsing whitespace: for a page's text, matched by patterns that take
     any run of whitespace for one space (collapsing 30 KB of text cost more than the rest)."""

@@ -14,7 +14,7 @@ from cxlint.checks.context import LandingContext, ProductContext
 from cxlint.model import Issue, Product
 from cxlint.page import Page
 from cxlint.prices import Offer, VisiblePrice, compatible
-from cxlint.text import contains, contains_any_spelling
+from cxlint.text import contains, contains_any_spelling, visible
 from cxlint.textscan import near_marks
 
 # --- which offers are this product's ----------------------------------------------------------
@@ -77,7 +77,8 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
     assert page is not None
     tolerance = Decimal(str(options["tolerance"]))
     offers = [o for o in _offers_for(page, product) if o.price is not None]
-    shown = page.prices
+    shown = [v for v in page.prices if not v.old]  # a struck-through price is not the price
+    struck = [v for v in page.prices if v.old]
     if product.price is None and not (offers and shown):
         raise Skip("the manifest gives no price, and the page has no price to compare with")
     if not offers and not shown:
@@ -125,17 +126,30 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
         evidence["campaign"] = f"{campaign} (the manifest)"
     if offers:
         evidence["product_data"] = [f"{o.shown()} in {o.where()}" for o in offers[:5]]
-    if shown:
+    if shown or struck:
         evidence["page_shows"] = [
             f"{v.text}" + (" (marked as the price)" if v.marked else "") for v in shown[:5]
-        ]
+        ] + [f"{v.text} (struck through: the old price)" for v in struck[:2]]
+        if page.product_region:
+            evidence["read_from"] = f"the product's own block: {page.product_region}"
     evidence["tolerance"] = str(tolerance)
+    # The campaign advertises the price the page shows struck through: the sale ended, or
+    # the campaign was written before it.
+    was = None
+    if vs_page and promised is not None:
+        was = next((v for v in struck if _page_has([v], promised, currency, tolerance)), None)
     if vs_data and vs_page and data_vs_page:
         message = (
             f"Three prices for {name} disagree: the campaign says {campaign}, "
             f"the page shows {seen}, and its product data says {data}."
         )
         fix = "Settle the price: make the campaign, the page and its product data say the same."
+    elif vs_page and not data_vs_page and was is not None:
+        message = (
+            f"The site sells {name} at {seen}, not at the {campaign} the campaign advertises: "
+            f"the page shows {was.text} struck through, as the old price."
+        )
+        fix = f"Advertise {seen}, the price the page asks, or put the site's back to {campaign}."
     elif vs_page and not data_vs_page:
         message = f"The site sells {name} at {seen}, not at the {campaign} the campaign advertises."
         fix = f"Change the price on the site to {campaign}, or correct the campaign before it runs."
@@ -187,12 +201,20 @@ _LATER_WORDS = re.compile(
 _GONE_MARKS = ("stock", "sold", "discontinued", "no longer", "available")
 _LATER_MARKS = ("order",)
 _PHRASE_REACH = 60  # longer than any phrase above
-# "never out of stock", "we don't sell out": the words, but not the news
-_NEGATED = re.compile(r"\b(?:never|not|no|n't|rarely|before)\s+(?:\S+\s+){0,2}$", re.I)
+# "never out of stock", "we don't sell out": the words, but not the news; nor a shop's policy
+# ("if we're out of stock of an item, we...", "when an item is sold out")
+_NEGATED = re.compile(
+    r"\b(?:never|not|no|n't|rarely|before)\s+(?:\S+\s+){0,2}$"
+    r"|\b(?:if|when|whenever|once|should)\s+(?:\S+\s+){0,4}$",
+    re.I,
+)
 
 
 def _wording(text: str, pattern: re.Pattern[str], marks: tuple[str, ...]) -> str | None:
-    """The first unnegated match of `pattern`, with a little of its context."""
+    """The first unnegated match of `pattern`, with a little of its context. Format characters
+    (a soft hyphen in "sold\u00adout", a zero-width space) do not hide the words: they are
+    left out of the text read, and of the excerpt quoted."""
+    text = visible(text)
     for match in near_marks(pattern, text, marks, _PHRASE_REACH, ignore_case=True):
         if _NEGATED.search(text[max(0, match.start() - 30) : match.start()]):
             continue
@@ -212,10 +234,24 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
     in_stock = any(o.availability in ("InStock", "LimitedAvailability") for o in offers)
     says_gone = _wording(page.main_text, _GONE_WORDS, _GONE_MARKS)
     says_later = _wording(page.main_text, _LATER_WORDS, _LATER_MARKS)
+    label, markup = _stock_markup(page)
     evidence: dict[str, Any] = {"page": page.final_url}
     if stated:
         evidence["product_data"] = stated[:5]
     name = product.name
+    if label and not says_gone:
+        says_gone = label  # a stock label alone ("Unavailable") is the page's word
+    elif markup and not says_gone and not in_stock and not gone:
+        # No words, but the page's markup: the platform's out-of-stock class, a back-in-stock
+        # form, and no buy button (or a disabled one). Product data saying InStock wins.
+        evidence["page_shows"] = markup
+        if page.product_region:
+            evidence["read_from"] = f"the product's own block: {page.product_region}"
+        yield Issue(
+            f"The product page of {name} cannot be bought from: {_markup_sentence(page)}.",
+            evidence,
+        )
+        return
     if gone and (not in_stock or len(gone) == len(offers)):
         what = _GONE[gone[0]]
         if says_gone:
@@ -227,6 +263,10 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
         )
     elif says_gone:
         evidence["page_says"] = says_gone
+        if markup:
+            evidence["page_shows"] = markup
+        if label and page.product_region:
+            evidence["read_from"] = f"the stock label in the product's block: {page.product_region}"
         contradiction = " although its product data says it is in stock" if in_stock else ""
         yield Issue(
             f"The product page of {name} tells customers it cannot be bought{contradiction}.",
@@ -251,6 +291,40 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
             fix="Make sure the campaign says so, or wait for stock before the campaign runs.",
             minor=True,
         )
+
+
+def _stock_markup(page: Page) -> tuple[str | None, list[str]]:
+    """What the product's block shows of its stock besides words and product data: its stock
+    label ("Unavailable"), and the markup that says it cannot be bought (evidence lines), when
+    it does: an out-of-stock class or a back-in-stock form, with no usable buy button."""
+    signals: dict[str, list[str]] = {}
+    for kind, value in page.stock:
+        signals.setdefault(kind, []).append(value)
+    label = signals.get("label", [None])[0]
+    no_buy = "no-buy" in signals or "buy-disabled" in signals
+    strong = "class" in signals or "notify" in signals
+    if not (no_buy and strong) and not label:
+        return label, []
+    shown = [f"stock label {v!r}" for v in signals.get("label", [])[:1]]
+    shown += [f"out-of-stock class: {v}" for v in signals.get("class", [])[:2]]
+    shown += [f"back-in-stock form: {v}" for v in signals.get("notify", [])[:1]]
+    if "buy-disabled" in signals:
+        shown.append(f"buy button disabled: {signals['buy-disabled'][0]!r}")
+    elif "no-buy" in signals:
+        shown.append("no buy button")
+    return label, shown if no_buy and strong else shown if label else []
+
+
+def _markup_sentence(page: Page) -> str:
+    kinds = {kind for kind, _ in page.stock}
+    parts = []
+    if "class" in kinds:
+        parts.append("it is marked out of stock")
+    if "notify" in kinds:
+        parts.append("it offers a back-in-stock alert")
+    disabled = "buy-disabled" in kinds
+    parts.append("its buy button is disabled" if disabled else "it has no buy button")
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 # --- structured-data-missing ------------------------------------------------------------------

@@ -1,0 +1,586 @@
+"""Page regions: what is the page's own content, what is the product's own block, and what is
+the site's chrome (header, menus, mini-cart, account menu, sidebars, related products, cookie
+and newsletter boxes, footer).
+
+Read from the page's parsed tree once, in three steps, cheapest first:
+1. HTML semantics: `main`/`[role=main]` is the content; `nav`, `aside`, `dialog`, the site's
+   `header` and `footer` (not an article's own) and the landmark roles navigation, banner,
+   contentinfo, complementary, search and dialog are chrome; a schema.org Product item
+   (itemscope) is the product's block.
+2. The names platforms give their blocks in class and id, split into words (`mini-cart`,
+   `woocommerce-mini-cart`, `miniCart` hold the word cart; `cartier` does not): cart, basket,
+   related, upsell, cross-sell, recently viewed, breadcrumb, newsletter, cookie, sidebar, a
+   WordPress widget... And what a page hides (`hidden`, `display:none`, a `hidden` class).
+   A block that holds the product's title, its buy button or the page's <main> is never chrome,
+   whatever its name (WooCommerce's buy form is `<form class="cart">`).
+3. What repeats across a site's pages: each page keeps its content's text in blocks
+   (`Page.main_blocks`), a block's fingerprint is `fingerprint()`, and `repeated()` gives the
+   blocks most of a few pages share (the home page, the empty-results page): the site's chrome
+   that steps 1 and 2 did not name. Whoever holds those pages (the search reader holds both)
+   asks; a page never reads another page.
+
+The product's own block is its Product item when that holds its title, buy button or price;
+else the smallest block holding its title (the first <h1> outside chrome) and its buy button
+(or, without one, its first price); else the main content. Prices and stock are read there.
+
+Cost: one walk over the page's elements reading two attributes (the price reader did the
+same walk before), class names understood once per distinct value and remembered; the chrome
+is then cut out of the tree (it is the page's own, thrown away after).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from cxlint.text import fold
+from cxlint.tree import Element, text
+
+if TYPE_CHECKING:
+    from cxlint.page import Page
+
+# Private-use characters put into the tree's text while regions are read (never in a page's
+# facts): SEP ends a block (paragraph, list item, cell, heading...), OLD and END_OLD wrap a
+# struck-through or "was" price.
+SEP = "\ue000"
+OLD = "\ue001"
+END_OLD = "\ue002"
+_UNMARK = str.maketrans({OLD: None, END_OLD: None})
+_PLAIN = str.maketrans({SEP: " ", OLD: None, END_OLD: None})
+
+
+def words_of(element: Element, limit: int = 200) -> str:
+    """An element's text as a visitor reads it, whitespace collapsed, at most `limit` characters."""
+    return " ".join(text(element).translate(_PLAIN).split())[:limit]
+
+
+# Elements whose text is a block of its own: text on either side of one is never one phrase
+# ("Model: TE-310" then "$129.00" in the next paragraph is not the price "310 $").
+BLOCK_TAGS = (
+    "address", "article", "aside", "blockquote", "body", "br", "button", "caption", "dd",
+    "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+    "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "label", "legend", "li",
+    "main", "nav", "ol", "option", "p", "pre", "section", "select", "summary", "table",
+    "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
+)  # fmt: skip
+_CHROME_TAGS = {"nav": "nav", "aside": "aside", "dialog": "dialog"}
+_SECTION_TAGS = {"header", "footer"}  # the site's own, unless inside an article or main
+_CHROME_ROLES = {
+    "navigation", "banner", "contentinfo", "complementary", "search", "dialog",
+    "alertdialog", "menu", "menubar",
+}  # fmt: skip
+_OLD_TAGS = {"del", "s", "strike"}
+
+# --- names in class and id ----------------------------------------------------------------
+
+CHROME = 1  # a block of the site's chrome by its name
+WIDGET = 2  # "widget" as the first word of a class (WordPress's sidebar and footer widgets)
+HIDDEN = 4  # hidden by a class (Bootstrap's d-none, a plain "hidden")
+PRICE = 8  # "price" in the name (as the price reader always read it)
+OLD_PRICE = 16  # a was-price, compare-at price, RRP...
+OTHER_PRICE = 32  # an amount that is not the product's price: instalment, unit price, saving
+BUY = 64  # an add-to-cart or buy-now control
+NOTIFY = 128  # a back-in-stock / notify-me form or button
+OUT = 256  # the platform's class for out of stock (WooCommerce outofstock, Magento unavailable)
+CART = 512  # a cart's name: chrome, except on a form (WooCommerce's buy form is class="cart")
+
+_CHROME_WORDS = {
+    # navigation, the site's header and footer
+    "nav", "navbar", "navigation", "menu", "megamenu", "submenu", "topbar", "topnav",
+    "breadcrumb", "breadcrumbs", "crumbs", "masthead", "siteheader", "sitefooter", "footer",
+    "pagefooter", "headertop", "skiplink", "sidebar", "widgetarea", "offcanvas", "drawer",
+    "modal", "popup", "overlay",
+    # related, recently viewed, customers also bought
+    "related", "upsell", "upsells", "crosssell", "crosssells", "recentlyviewed",
+    "recommendations", "recommended", "recommendation", "alsobought", "alsoviewed",
+    "alsolike", "alsobuy", "youmayalsolike", "bestsellers", "topsellers", "similarproducts",
+    # account, newsletter, cookies, social, promotions bars
+    "account", "myaccount", "login", "signin", "newsletter", "cookie", "cookies",
+    "cookiebanner", "consent", "gdpr", "social", "share", "sharing", "socialshare", "usp",
+    "usps", "announcement", "announcementbar", "promobar", "reviews",
+}  # fmt: skip
+_CART_WORDS = {
+    "cart", "minicart", "basket", "minibasket", "shoppingcart", "shoppingbag", "minibag",
+    "headercart", "cartwidget", "cartdrawer",
+}  # fmt: skip
+_BUY_WORDS = {
+    "addtocart", "addtobasket", "addtobag", "addtotrolley", "buynow", "buybutton",
+    "addtocartbutton", "productaddtocart", "btncart", "cartbutton",
+}  # fmt: skip
+_NOTIFY_WORDS = {
+    "backinstock", "notifyme", "notify", "stockalert", "stocknotification", "restock",
+    "waitlist", "stocknotify", "outofstocknotification", "instocknotification",
+}  # fmt: skip
+_OUT_WORDS = {"outofstock", "soldout", "outstock", "nostock", "stockout", "unavailable"}
+_HIDDEN_WORDS = {"hidden", "hide", "dnone", "ishidden", "invisible"}
+_SHOWN_WORDS = {"block", "flex", "grid", "inline", "table"}  # Tailwind's "hidden md:block"
+_OLD_WORDS = {
+    "old", "was", "oldprice", "wasprice", "compare", "compareat", "strike", "strikethrough",
+    "crossed", "before", "original", "originalprice", "rrp", "uvp", "msrp", "listprice",
+    "previous", "previousprice",
+}  # fmt: skip
+_OTHER_WORDS = {
+    "installment", "installments", "instalment", "instalments", "monthly", "financing",
+    "finance", "klarna", "afterpay", "affirm", "unitprice", "perunit", "priceperunit",
+    "baseprice", "save", "saving", "savings", "yousave", "shipping", "permonth",
+}  # fmt: skip
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD = re.compile(r"[a-z0-9]+")
+_NAMES: dict[str, int] = {}  # attribute value → flags: a site's pages repeat their names
+
+
+def names(value: str) -> int:
+    """What a class or id attribute says of its element, as flags (CHROME, PRICE...).
+
+    Split into words (camelCase too), each word and every two or three words run together
+    are looked up: `woocommerce-mini-cart` holds cart and minicart, `single_add_to_cart_button`
+    addtocart, `cartier` nothing."""
+    flags = _NAMES.get(value)
+    if flags is not None:
+        return flags
+    words = _WORD.findall(_CAMEL.sub(" ", value).lower())
+    grams = set(words)
+    grams.update(a + b for a, b in zip(words, words[1:], strict=False))
+    grams.update(a + b + c for a, b, c in zip(words, words[1:], words[2:], strict=False))
+    flags = PRICE if "price" in value.lower() else 0
+    if grams & _BUY_WORDS:
+        flags |= BUY
+    elif grams & _NOTIFY_WORDS:
+        flags |= NOTIFY
+    else:
+        if grams & _CHROME_WORDS:
+            flags |= CHROME
+        if grams & _CART_WORDS:
+            flags |= CART
+    if words and words[0] == "widget":
+        flags |= WIDGET
+    if grams & _HIDDEN_WORDS and not grams & _SHOWN_WORDS:
+        flags |= HIDDEN
+    if grams & _OUT_WORDS or (
+        ("stock" in grams or "availability" in grams) and grams & {"out", "empty", "none"}
+    ):
+        flags |= OUT
+    if grams & _OLD_WORDS:
+        flags |= OLD_PRICE
+    if grams & _OTHER_WORDS:
+        flags |= OTHER_PRICE
+    if len(_NAMES) >= 20_000:  # bounded: hostile pages invent names
+        _NAMES.clear()
+    _NAMES[value] = flags
+    return flags
+
+
+# --- controls by their words --------------------------------------------------------------
+
+_BUY_TEXT = re.compile(
+    r"^\W*(?:add(?:\s+to\s+(?:cart|basket|bag|trolley))?|buy(?:\s+it)?(?:\s+now)?|order\s+now"
+    r"|pre-?order(?:\s+now)?|in\s+den\s+(?:warenkorb|einkaufswagen)|(?:jetzt\s+)?kaufen"
+    r"|ajouter\s+au\s+panier|acheter|añadir\s+al\s+carrito|comprar|aggiungi\s+al\s+carrello"
+    r"|acquista|in\s+(?:de\s+)?winkelwagen|bestellen|lägg\s+i\s+varukorg|køb|kjøp"
+    r"|do\s+koszyka|kup(?:\s+teraz)?)\b",
+    re.I,
+)
+_NOTIFY_TEXT = re.compile(
+    r"notify\s+me|e-?mail\s+me\s+when|tell\s+me\s+when|alert\s+me|back\s+in\s+stock"
+    r"|benachrichtig|m'avertir|me\s+prévenir|avísame|avvisami|wait\s*list",
+    re.I,
+)
+
+# --- stock labels -----------------------------------------------------------------------------
+
+# What a one-word (or few-word) stock label says when a product cannot be bought, folded, in the
+# languages the product's other wording knows.
+OUT_LABELS = frozenset(
+    {
+        "unavailable", "sold out", "sold-out", "soldout", "out of stock", "out-of-stock",
+        "currently unavailable", "temporarily unavailable", "temporarily out of stock",
+        "currently out of stock", "not available", "no longer available", "discontinued",
+        "coming soon", "not in stock", "no stock", "not available online",
+        "ausverkauft", "nicht verfügbar", "nicht lieferbar", "derzeit nicht verfügbar",
+        "nicht auf lager", "vergriffen", "nicht vorrätig",
+        "épuisé", "rupture de stock", "en rupture de stock", "indisponible",
+        "agotado", "agotada", "sin stock", "no disponible",
+        "esaurito", "non disponibile",
+        "uitverkocht", "niet op voorraad", "niet leverbaar", "tijdelijk uitverkocht",
+        "esgotado", "indisponível", "sem estoque",
+        "slutsåld", "udsolgt", "utsolgt", "wyprzedane", "niedostępny", "brak w magazynie",
+        "vyprodáno", "нет в наличии", "品切れ", "在庫切れ", "缺货", "售罄",
+    }
+)  # fmt: skip
+_LABEL_PREFIX = re.compile(
+    r"^(?:availability|stock|status|in stock|verfügbarkeit|lieferstatus|disponibilité"
+    r"|disponibilidad|disponibilità|beschikbaarheid|voorraad)\s*:\s*"
+)
+_LABEL_TRIM = " .!:;-–—*()[]"
+
+
+def out_label(words: str) -> str | None:
+    """The stock label `words` are, when they say the product cannot be bought: "Unavailable",
+    "Availability: Sold out", "ausver\\u00adkauft" (a soft hyphen is no defence)."""
+    if len(words) > 60:
+        return None
+    folded = _LABEL_PREFIX.sub("", fold(words).strip(_LABEL_TRIM)).strip(_LABEL_TRIM)
+    return folded if folded in OUT_LABELS else None
+
+
+# --- what the walk finds ----------------------------------------------------------------------
+
+
+@dataclass
+class Regions:
+    """The regions of one page's tree, after `read()` cut its chrome out."""
+
+    main: Element  # the page's content: <main>, [role=main], else the body
+    product: Element  # the product's own block (the main content when none was found)
+    how: str  # how the product's block was found, for evidence
+    chrome: list[tuple[Element, str]] = field(default_factory=list)  # cut out, and why
+    marked: list[Element] = field(default_factory=list)  # elements named "price", in order
+    old: set[Element] = field(default_factory=set)  # struck-through, "was" prices
+    other: set[Element] = field(default_factory=set)  # instalments, unit prices, savings
+    buy: Element | None = None  # the product's buy control
+    buy_disabled: bool = False
+    notify: Element | None = None  # a back-in-stock / notify-me form or button
+    out: list[Element] = field(default_factory=list)  # out-of-stock classes in the product
+
+    def blocks(self, root: Element) -> list[str]:
+        """The text of `root` in blocks, whitespace collapsed, the empty ones left out."""
+        return [b for b in (" ".join(s.split()) for s in _split(root)) if b]
+
+
+def _split(root: Element) -> list[str]:
+    return text(root).translate(_UNMARK).split(SEP)
+
+
+def read(body: Element, *, product: bool = True) -> Regions:
+    """Find the regions of a page's body (invisible elements already dropped, page.text
+    already read) and cut the chrome out of the tree. With product=False (a search results
+    page), only the main content and the chrome."""
+    flagged: list[tuple[Element, int]] = []
+    semantic: list[tuple[Element, str]] = []
+    h1s: list[Element] = []
+    mains: list[Element] = []
+    controls: list[Element] = []
+    old_tags: list[Element] = []
+    position: dict[Element, int] = {}
+    # The one walk: names and tags. Attributes rarely present are found by XPath below.
+    for index, element in enumerate(body.iterdescendants(etree.Element)):
+        get = element.get
+        flags = 0
+        value = get("class")
+        if value:
+            flags = names(value)
+        value = get("id")
+        if value:
+            flags |= names(value) & ~(WIDGET | HIDDEN)
+        value = get("itemprop")
+        if value and "price" in value.lower():
+            flags |= PRICE
+        tag = element.tag
+        if tag in _TAGS:
+            kind = _TAGS[tag]
+            if kind in ("chrome", "section"):
+                semantic.append((element, tag))
+            elif kind == "h1":
+                h1s.append(element)
+                position[element] = index
+            elif kind == "main":
+                mains.append(element)
+            elif kind == "control":
+                controls.append(element)
+                position[element] = index
+            elif kind == "old":
+                old_tags.append(element)
+        if flags:
+            flagged.append((element, flags))
+            if flags & (BUY | NOTIFY | PRICE):
+                position[element] = index
+    for element in _ATTRIBUTES(body):
+        role = (element.get("role") or "").lower()
+        if role in _CHROME_ROLES:
+            semantic.append((element, f"role={role}"))
+        elif role == "main":
+            mains.append(element)
+        if element.get("hidden") is not None or _STYLE_HIDDEN.search(element.get("style") or ""):
+            flagged.append((element, HIDDEN))
+    scopes = [
+        e
+        for e in _PRODUCT_SCOPES(body)
+        if e.get("itemprop") is None and _PRODUCT_TYPE.search(e.get("itemtype") or "")
+    ]
+    return _resolve(
+        body, flagged, semantic, h1s, mains, controls, old_tags, scopes, position, product
+    )
+
+
+_TAGS = {
+    "nav": "chrome",
+    "aside": "chrome",
+    "dialog": "chrome",
+    "header": "section",
+    "footer": "section",
+    "h1": "h1",
+    "main": "main",
+    "button": "control",
+    "input": "control",
+    "del": "old",
+    "s": "old",
+    "strike": "old",
+}
+_ATTRIBUTES = etree.XPath("descendant::*[@role or @hidden or @style]")
+_PRODUCT_SCOPES = etree.XPath("descendant::*[@itemscope and @itemtype]")
+_PRODUCT_TYPE = re.compile(r"schema\.org/(?:Product|IndividualProduct|ProductModel)\b", re.I)
+_STYLE_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _in_article(element: Element, body: Element) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is body:
+            return False
+        if ancestor.tag in ("article", "main") or ancestor.get("role") == "main":
+            return True
+    return False
+
+
+def _control_flags(element: Element) -> int:
+    """BUY or NOTIFY for a button or input by its words, its name or its value."""
+    if element.tag == "input":
+        if (element.get("type") or "").lower() not in ("submit", "button", "image"):
+            return 0
+        words = element.get("value") or element.get("alt") or ""
+    else:
+        words = " ".join(text(element).split())[:80]
+    name = (element.get("name") or "").lower()
+    if _NOTIFY_TEXT.search(words):
+        return NOTIFY
+    if _BUY_TEXT.search(words) or name in ("add", "add-to-cart", "addtocart", "buy"):
+        return BUY
+    return 0
+
+
+def _disabled(element: Element) -> bool:
+    if element.get("disabled") is not None or element.get("aria-disabled") == "true":
+        return True
+    return "disabled" in _WORD.findall((element.get("class") or "").lower())
+
+
+def _ancestors(element: Element) -> set[Element]:
+    found = {element}
+    found.update(element.iterancestors())
+    return found
+
+
+def _resolve(
+    body: Element,
+    flagged: list[tuple[Element, int]],
+    semantic: list[tuple[Element, str]],
+    h1s: list[Element],
+    mains: list[Element],
+    controls: list[Element],
+    old_tags: list[Element],
+    scopes: list[Element],
+    position: dict[Element, int],
+    product: bool,
+) -> Regions:
+    # chrome candidates: named, semantic, hidden
+    candidates: dict[Element, str] = {}
+    marked: list[Element] = []
+    old: set[Element] = set(old_tags)
+    other: set[Element] = set()
+    buys: list[Element] = []
+    notifies: list[Element] = []
+    outs: list[Element] = []
+    for element, flags in flagged:
+        if flags & HIDDEN:
+            candidates.setdefault(element, "hidden")
+        elif flags & (CHROME | WIDGET) or (flags & CART and element.tag != "form"):
+            candidates.setdefault(element, _describe(element))
+        if flags & PRICE:
+            marked.append(element)
+        if flags & OLD_PRICE:
+            old.add(element)
+        if flags & OTHER_PRICE:
+            other.add(element)
+        if flags & BUY:
+            buys.append(element)
+        if flags & NOTIFY:
+            notifies.append(element)
+        if flags & OUT:
+            outs.append(element)
+    for element, tag in semantic:
+        if tag in _SECTION_TAGS and _in_article(element, body):
+            continue  # an article's own header or footer
+        candidates.setdefault(element, tag if tag.startswith("role=") else f"<{tag}>")
+    if product:
+        for control in controls:
+            kind = _control_flags(control)
+            if kind == BUY:
+                buys.append(control)
+            elif kind == NOTIFY:
+                notifies.append(control)
+
+    def in_chrome(element: Element) -> bool:
+        return any(a in candidates for a in element.iterancestors())
+
+    main = next((m for m in mains if not in_chrome(m)), None)
+    h1 = next((h for h in h1s if h not in candidates and not in_chrome(h)), None)
+    scope = next((s for s in scopes if s not in candidates and not in_chrome(s)), None)
+    buy = None
+    if product:
+        after = position.get(h1, -1) if h1 is not None else -1
+        usable = [b for b in buys if b not in candidates and not in_chrome(b)]
+        usable.sort(key=lambda b: position.get(b, 0))
+        later = [b for b in usable if position.get(b, 0) > after]
+        buy = later[0] if later else usable[0] if usable else None
+    protected: set[Element] = set()
+    for anchor in (main, h1, scope, buy):
+        if anchor is not None:
+            protected |= _ancestors(anchor)
+    chrome = [(e, why) for e, why in candidates.items() if e not in protected]
+    for element, _ in chrome:
+        element.clear(keep_tail=True)  # the text after it is the page's again
+
+    main_root = main if main is not None else body
+    regions = Regions(main_root, main_root, "the page's main content", chrome=chrome)
+    if not product:
+        _mark_blocks(main_root)
+        return regions
+    regions.buy = buy
+    regions.buy_disabled = buy is not None and _disabled(buy)
+    alive = _alive(body)
+    regions.marked = [m for m in marked if m in alive]
+    regions.old = {e for e in old if e in alive}
+    regions.other = {e for e in other if e in alive}
+    regions.notify = next((n for n in notifies if n in alive), None)
+    root, how = _product_root(body, main_root, h1, scope, buy, regions.marked, position, alive)
+    regions.product, regions.how = root, how
+    inside = _ancestors_of(root)
+    regions.out = [e for e in outs if e in alive and (e in inside or _within(e, root))]
+    for element in regions.old:
+        element.text = OLD + (element.text or "")
+        element.tail = END_OLD + (element.tail or "")
+    _mark_blocks(body if not _within(root, main_root) else main_root)
+    return regions
+
+
+def _alive(body: Element) -> set[Element]:
+    """The elements still in the tree after the chrome was cut out."""
+    return set(body.iter(etree.Element))
+
+
+def _ancestors_of(root: Element) -> set[Element]:
+    return set(root.iterancestors())
+
+
+def _within(element: Element, root: Element) -> bool:
+    return element is root or any(a is root for a in element.iterancestors())
+
+
+def _product_root(
+    body: Element,
+    main: Element,
+    h1: Element | None,
+    scope: Element | None,
+    buy: Element | None,
+    marked: list[Element],
+    position: dict[Element, int],
+    alive: set[Element],
+) -> tuple[Element, str]:
+    if scope is not None and scope in alive:
+        holds = [a for a in (h1, buy) if a is not None and _within(a, scope)]
+        if holds or any(_within(m, scope) for m in marked[:20]):
+            return scope, "its schema.org Product item"
+    if h1 is not None and h1 in alive:
+        other = buy
+        how = "the block holding its title and buy button"
+        if other is None:
+            after = position.get(h1, -1)
+            other = next((m for m in marked if position.get(m, -1) > after), None)
+            how = "the block holding its title and price"
+        if other is not None:
+            common = _common(h1, other)
+            if common is not None and common is not body and common.tag != "html":
+                return common, how
+    return main, "the page's main content"
+
+
+def _common(a: Element, b: Element) -> Element | None:
+    mine = _ancestors(a)
+    if b in mine:
+        return b
+    return next((x for x in b.iterancestors() if x in mine), None)
+
+
+def _mark_blocks(root: Element) -> None:
+    """Put SEP where each block element opens and closes, so that its text splits in blocks."""
+    for element in root.iter(*BLOCK_TAGS):
+        element.text = SEP + (element.text or "")
+        element.tail = SEP + (element.tail or "")
+
+
+def _describe(element: Element) -> str:
+    """`div.widget.widget_shopping_cart` or `div#related`: how evidence names an element."""
+    cls = ".".join((element.get("class") or "").split()[:3])
+    ident = element.get("id")
+    return element.tag + (f"#{ident}" if ident else "") + (f".{cls}" if cls else "")
+
+
+# --- the site's chrome across pages -----------------------------------------------------------
+
+
+def fingerprint(block: str) -> int:
+    """A block's fingerprint: the same for the same words, whatever their case and spacing."""
+    return zlib.crc32(fold(block).encode())
+
+
+def prints(page: Page) -> set[int]:
+    """The fingerprints of a page's content blocks."""
+    return {fingerprint(b) for b in page.main_blocks}
+
+
+def repeated(pages: Iterable[Page], at_least: int = 2) -> frozenset[int]:
+    """The blocks `at_least` of these pages show (each page counted once): text a site repeats
+    on its pages (a mini-cart, a delivery note, a newsletter box no name gave away) is chrome.
+    Given the home page and the page a nonsense search shows, their shared blocks."""
+    counts: Counter[int] = Counter()
+    for page in pages:
+        counts.update(prints(page))
+    return frozenset(p for p, n in counts.items() if n >= at_least)
+
+
+def own_blocks(page: Page, chrome: Collection[int]) -> list[str]:
+    """The page's content blocks that are not in `chrome` (fingerprints from `repeated`)."""
+    return [b for b in page.main_blocks if fingerprint(b) not in chrome]
+
+
+# --- stock, as the product's block shows it ---------------------------------------------------
+
+
+def stock_signals(found: Regions, blocks: list[str]) -> list[tuple[str, str]]:
+    """What the product's block says of its stock, besides its product data, as (signal,
+    evidence) pairs: ("label", "Unavailable") a block or stock element that is only a stock
+    label; ("class", "p.stock.out-of-stock") the platform's out-of-stock class; ("notify",
+    "form.back-in-stock") a back-in-stock form; and the buy button: ("buy", its words),
+    ("buy-disabled", its words) or ("no-buy", "")."""
+    signals: list[tuple[str, str]] = []
+    labels: list[str] = []
+    for words in [*blocks, *(words_of(e) for e in found.out[:10])]:
+        if out_label(words) is not None and words not in labels:
+            labels.append(words)
+    signals += [("label", words) for words in labels[:3]]
+    signals += [("class", _describe(e)) for e in found.out[:3]]
+    if found.notify is not None:
+        words = words_of(found.notify, 60) or found.notify.get("value") or ""
+        signals.append(("notify", f"{_describe(found.notify)} {words!r}".strip()))
+    if found.buy is None:
+        signals.append(("no-buy", ""))
+    else:
+        words = words_of(found.buy, 60) or found.buy.get("value") or ""
+        signals.append(("buy-disabled" if found.buy_disabled else "buy", words))
+    return signals
