@@ -40,6 +40,7 @@ from cxlint.fetch import Fetcher
 from cxlint.model import Product, Response, SearchConfig
 from cxlint.page import Page, parse_results_page
 from cxlint.results_region import DID_YOU_MEAN
+from cxlint.spelling import NearSpelling, near_spelling, page_shows
 from cxlint.text import contains, contains_any_spelling, fold, model_variants
 
 # A query no catalogue matches: its results page is the site's own "nothing found" page,
@@ -164,10 +165,11 @@ class ProductSearch:
 
     primary: QueryOutcome  # the model number, or the name when there is none
     others: list[QueryOutcome]  # name and aliases
-    # sent only on a miss, to explain it: the model number's other spellings, and the name
-    # the product page itself uses
+    # sent only on a miss, to explain it: the model number's other spellings, the name the
+    # product page itself uses, and a near spelling of the model number on it
     variants: list[QueryOutcome]
     targets: list[str]  # the product's URLs that count as a hit
+    near: NearSpelling | None = None  # the page's own near spelling of the model number
 
     def all(self) -> list[QueryOutcome]:
         return [self.primary, *self.others, *self.variants]
@@ -548,8 +550,16 @@ async def search_product(
     if missed and own_name and fold(own_name) not in {fold(q) for q in sent}:
         # The name the site itself gives the product: whether it finds it explains the miss
         # ("found only by the site's name 'MOTORAZR Camera Phone', not by V710").
+        sent.add(own_name)
         variants.append(await outcome(own_name, "site name"))
-    return ProductSearch(primary, others, variants, sorted(targets))
+    near = None
+    if missed and model and page is not None and page_shows(page, model) is None:
+        near = near_spelling(model, page)
+        if near is not None and fold(near.spelling) not in {fold(q) for q in sent}:
+            # MT8 on the page, MTB8 in the campaign: whether the search finds MT8 tells a
+            # typo in the manifest from a site that does not know its own model number
+            variants.append(await outcome(near.spelling, "page spelling"))
+    return ProductSearch(primary, others, variants, sorted(targets), near)
 
 
 def site_name(page: Page | None) -> str | None:

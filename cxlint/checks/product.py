@@ -9,7 +9,7 @@ from cxlint.checks import Skip, rule
 from cxlint.checks.context import ProductContext
 from cxlint.model import Issue
 from cxlint.search import ProductSearch, QueryOutcome
-from cxlint.text import contains_any_spelling
+from cxlint.spelling import NearSpelling, near_spelling, page_shows
 
 
 def _page_shows_model(ctx: ProductContext) -> str | None:
@@ -17,10 +17,52 @@ def _page_shows_model(ctx: ProductContext) -> str | None:
     page, model = ctx.page, ctx.product.model
     if page is None or not model:
         return None
-    data = " ".join(
-        str(item.get(key, "")) for item in page.products for key in ("name", "sku", "mpn", "model")
+    return page_shows(page, model)
+
+
+def _near(ctx: ProductContext) -> NearSpelling | None:
+    """A near spelling of the campaign's model number on the product's own page, when the
+    model number itself is nowhere on it: a typo in the manifest, or another variant?"""
+    page, model = ctx.page, ctx.product.model
+    if page is None or not model or _page_shows_model(ctx):
+        return None
+    others = {p.id: p.model for p in ctx.campaign.products if p.model and p.id != ctx.product.id}
+    return near_spelling(model, page, others)
+
+
+def _in_manifest(ctx: ProductContext) -> str:
+    where = ctx.product.location
+    return f" (line {where.line})" if where else ""
+
+
+def _near_question(near: NearSpelling) -> str:
+    """The question a near spelling raises: asked, never asserted (V720 beside V710 is
+    another model, not a typo)."""
+    model, spelling = near.model, near.spelling
+    if near.edit == "another product":
+        return f"does the manifest link the page of {near.other_product} ({spelling}) instead?"
+    if near.typo:
+        return f"is the campaign's {model} a typo?"
+    return f"is {spelling} the variant the campaign means, or is this the wrong page for {model}?"
+
+
+def _near_fix(ctx: ProductContext, near: NearSpelling, otherwise: str) -> str:
+    """A fix that asks about the manifest first: the campaign's spelling may be the error."""
+    model, spelling, line = near.model, near.spelling, _in_manifest(ctx)
+    if near.edit == "another product":
+        return (
+            f"Check the product's url in the manifest{line}: it may point at the page of "
+            f"{near.other_product} ({spelling}). If the page is right, {otherwise}"
+        )
+    if near.typo:
+        return (
+            f"If {spelling} is right, correct the model in the manifest{line}; "
+            f"if {model} is right, {otherwise}"
+        )
+    return (
+        f"If the campaign means {spelling}, correct the model in the manifest{line}; if it "
+        f"means {model}, check that the manifest's url is that variant's page, and {otherwise}"
     )
-    return contains_any_spelling(page.all_text() + " " + data, model)
 
 
 @rule("model-not-on-product-page")
@@ -31,19 +73,26 @@ def model_not_on_product_page(ctx: ProductContext, options: dict[str, Any]) -> I
     assert page is not None
     if _page_shows_model(ctx):
         return
+    evidence: dict[str, Any] = {
+        "page": page.final_url,
+        "title": page.title,
+        "h1": page.h1,
+        "product_data": [
+            {k: d.get(k) for k in ("name", "sku", "mpn") if k in d} for d in page.products
+        ],
+        "looked_for": product.model,
+    }
+    message = f"The product page of {product.name} never shows its model number {product.model}"
+    add = f"add {product.model} to the product's title or heading and to its structured data (mpn)."
+    near = _near(ctx)
+    if near is None:
+        yield Issue(message + ".", evidence, fix=add[0].upper() + add[1:])
+        return
+    evidence.update(near.evidence())
     yield Issue(
-        f"The product page of {product.name} never shows its model number {product.model}.",
-        {
-            "page": page.final_url,
-            "title": page.title,
-            "h1": page.h1,
-            "product_data": [
-                {k: d.get(k) for k in ("name", "sku", "mpn") if k in d} for d in page.products
-            ],
-            "looked_for": product.model,
-        },
-        fix=f"Add {product.model} to the product's title or heading "
-        "and to its structured data (mpn).",
+        f"{message}, but its {near.where} says {near.spelling}: {_near_question(near)}",
+        evidence,
+        fix=_near_fix(ctx, near, "ask the site team to " + add),
     )
 
 
@@ -96,6 +145,8 @@ def _finder(outcome: QueryOutcome) -> str:
         return f"typing '{outcome.query}'"
     if outcome.kind == "site name":
         return f"the name the site gives it, '{outcome.query}'"
+    if outcome.kind == "page spelling":
+        return f"typing '{outcome.query}', the spelling on its page"
     return f"its {outcome.kind} '{outcome.query}'"
 
 
@@ -133,14 +184,23 @@ def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Itera
     elif search.others:
         message += "; nothing else the campaign prints finds it either ("
         message += ", ".join(map(_finder, search.others)) + ")"
-    message += "."
     what = primary.query
-    if primary.kind == "model" and evidence["page_shows_model"] is False:
+    near = _near(ctx) if primary.kind == "model" else None
+    if near is not None:
+        # MT8 on the page and found by it, MTB8 in the campaign: the manifest may be wrong
+        evidence.update(near.evidence())
+        message += f"; its product page says {near.spelling}: {_near_question(near)}"
+        fix = _near_fix(
+            ctx, near, f"add {what} to the product title, or to the site search as a synonym."
+        )
+    elif primary.kind == "model" and evidence["page_shows_model"] is False:
+        message += "."
         fix = (
             f"The product page never shows {what}: add {what} to the product title, "
             "or add it to the site search as a synonym of the product."
         )
     else:
+        message += "."
         fix = f"Add {what} to the product title, or add it to the site search as a synonym."
     yield Issue(message, evidence, fix=fix, url=primary.result.url)
 
