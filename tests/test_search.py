@@ -5,6 +5,7 @@ APIs, one request per distinct query, and the demo store end to end through the 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -17,11 +18,12 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WResponse
 
+from cxlint.cache import PageCache
 from cxlint.cli import main
 from cxlint.demo import campaign_text
 from cxlint.fetch import Fetcher, FetchOptions
 from cxlint.model import RunResult, SearchConfig
-from cxlint.search import SiteSearch
+from cxlint.search import EMPTY_PROBE, QueryResult, SiteSearch
 from tests.rulecase import render_page, run_case
 
 SEARCH_RULES = ["search-misses-product", "search-partial-match", "search-not-found"]
@@ -547,6 +549,82 @@ def test_an_answer_is_kept_until_its_last_planned_asker_is_done(httpserver: HTTP
             return counts
 
     assert asyncio.run(scenario()) == [1, 1, 2]
+
+
+# --- results regions: links beat words, suggestions are not results (issue 15) ----------------
+
+
+def test_a_cached_results_page_keeps_why_it_found_nothing_and_what_the_site_suggests(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    # --cache: a results page the site says is unchanged (304) is not read again; what its
+    # reading said (empty, and why; "did you mean") comes back from the cache as it was.
+    dym = '<p>No results for V710. Did you mean <a href="/search?q=V710i">V710i</a>?</p>'
+    pages = {EMPTY_PROBE: html("<main><p>Nothing matched.</p></main>"), "V710": html(dym)}
+    revalidated: list[str] = []
+
+    def handle(request: Request) -> WResponse:
+        query = request.args.get("q", "")
+        body = pages[query]
+        etag = '"' + hashlib.sha1(body.encode()).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            revalidated.append(query)
+            return WResponse(status=304, headers={"ETag": etag})
+        return WResponse(body, content_type="text/html", headers={"ETag": etag})
+
+    httpserver.expect_request("/search").respond_with_handler(handle)
+
+    async def read() -> QueryResult:
+        cache = PageCache(tmp_path / "cache")
+        try:
+            async with Fetcher(FetchOptions(respect_robots=False)) as fetcher:
+                config = SearchConfig(httpserver.url_for("/search?q={query}"))
+                search = SiteSearch(config, fetcher, cache=cache)
+                await search.probe()
+                return await search.query("V710")
+        finally:
+            cache.close()
+
+    first = asyncio.run(read())
+    assert (first.empty, first.suggestion) == (
+        "the results area says 'No results for V710.'",
+        "V710i",
+    )
+    assert revalidated == []
+    second = asyncio.run(read())
+    assert revalidated == [EMPTY_PROBE, "V710"]  # both answered 304: read from the cache
+    assert (second.empty, second.suggestion, second.results) == (
+        first.empty,
+        first.suggestion,
+        first.results,
+    )
+
+
+def test_every_signal_is_named_in_the_evidence(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """Each query's evidence says which signal decided it, in a marketer's words."""
+    listed = (
+        '<main><ul><li><a href="/p/a">A</a></li><li><a href="/p/x1">Phone X1</a></li></ul></main>'
+    )
+    others = '<main><ul><li><a href="/p/a">Phone A</a></li></ul></main>'
+    site = {
+        "/p/x1": PRODUCT_PAGE,
+        "/search?q=X1": {"body": html(others)},
+        "/search?q=Phone X1": {"body": html(listed)},
+        "/search?q=x1": {"body": html("<main><p>No products found.</p></main>")},
+        "/search": {"body": html("<main><p>Try another word.</p></main>")},
+    }
+    result = run(httpserver, tmp_path, site, search="{base}/search?q={query}")
+    (finding,) = findings(result, "search-misses-product")
+    signals = {q["query"]: q["signal"] for q in finding.evidence["queries"]}
+    assert signals == {
+        "X1": "1 result, none of them links to the product",
+        "Phone X1": "listed at rank 2",
+        "x1": "0 results: the results area says 'No products found.'",
+        # no wording: the very page the nonsense query got
+        "X-1": "0 results: the page is, word for word, the one the site shows when nothing matches",
+        "X 1": "0 results: the page is, word for word, the one the site shows when nothing matches",
+    }
+    assert finding.evidence["search_result"] == '"X1": 1 result, none of them links to the product'
 
 
 # --- the demo store, end to end through the CLI ----------------------------------------------
