@@ -286,11 +286,6 @@ WRONG = {
         '(<button class="... not-orderable" disabled>Add to cart</button>), with no stock '
         "wording and no product data; the check passed"
     ),
-    ("fcm4", "price-mismatch"): (
-        "missed price-mismatch: the page sells it at $65.00 (span.product-price), the campaign "
-        'says $50.00, but the footer\'s "Free delivery on orders over $50." puts $50 among the '
-        "page's prices and any amount shown anywhere that equals the campaign's passes"
-    ),
 }
 WRONG[("cook-outdoors", "product-not-on-page")] = (
     "missed product-not-on-page: the page shows only the mug set; the promised Fjell "
