@@ -312,8 +312,11 @@ def _kind(element: Element, words: str, found: regions.Regions, root: Element) -
             break
         node, depth = node.getparent(), depth + 1
     previous, parent = element.getprevious(), element.getparent()
-    before = previous.tail if previous is not None else parent.text if parent is not None else ""
-    before = (before or "").translate(_UNMARK)[-40:]
+    if previous is not None:  # "<small>Total:</small> <span class=price>"
+        before = text_of(previous)[-40:] + " " + (previous.tail or "")
+    else:
+        before = (parent.text if parent is not None else "") or ""
+    before = before.translate(_UNMARK)[-40:]
     after = (element.tail or "").translate(_UNMARK)[:30]
     first = _MONEY.search(words)  # the words in the element before its amount: "Was $79"
     head = words[: first.start()] if first else ""

@@ -89,6 +89,7 @@ BUY = 64  # an add-to-cart or buy-now control
 NOTIFY = 128  # a back-in-stock / notify-me form or button
 OUT = 256  # the platform's class for out of stock (WooCommerce outofstock, Magento unavailable)
 CART = 512  # a cart's name: chrome, except on a form (WooCommerce's buy form is class="cart")
+BUTTON = 1024  # styled as a button (a link that may be the buy button)
 
 _CHROME_WORDS = {
     # navigation, the site's header and footer
@@ -117,9 +118,16 @@ _NOTIFY_WORDS = {
     "backinstock", "notifyme", "notify", "stockalert", "stocknotification", "restock",
     "waitlist", "stocknotify", "outofstocknotification", "instocknotification",
 }  # fmt: skip
-_OUT_WORDS = {"outofstock", "soldout", "outstock", "nostock", "stockout", "unavailable"}
+_OUT_WORDS = {
+    "outofstock", "soldout", "outstock", "nostock", "stockout", "unavailable", "notorderable",
+    "unorderable",
+}  # fmt: skip
 _HIDDEN_WORDS = {"hidden", "hide", "dnone", "ishidden", "invisible"}
-_SHOWN_WORDS = {"block", "flex", "grid", "inline", "table"}  # Tailwind's "hidden md:block"
+# Tailwind's "hidden md:block", Bootstrap 3's "hidden-xs": hidden on some screens only
+_SHOWN_WORDS = {
+    "block", "flex", "grid", "inline", "table", "xs", "sm", "md", "lg", "xl", "mobile",
+    "tablet", "desktop", "print",
+}  # fmt: skip
 _OLD_WORDS = {
     "old", "was", "oldprice", "wasprice", "compare", "compareat", "strike", "strikethrough",
     "crossed", "before", "original", "originalprice", "rrp", "uvp", "msrp", "listprice",
@@ -131,6 +139,8 @@ _OTHER_WORDS = {
     "baseprice", "save", "saving", "savings", "yousave", "shipping", "permonth",
 }  # fmt: skip
 
+_MODIFIERS = {"has", "with", "show", "no", "without", "hide", "is", "enable", "enabled", "tpl"}
+_LAYOUT = {"layout", "template", "page", "enabled", "active", "open", "visible", "collapsed"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[a-z0-9]+")
 _NAMES: dict[str, int] = {}  # attribute value → flags: a site's pages repeat their names
@@ -146,6 +156,14 @@ def names(value: str) -> int:
     if flags is not None:
         return flags
     words = _WORD.findall(_CAMEL.sub(" ", value).lower())
+    # "has-sidebar", "showSidebar", "no-cart", "sidebar-layout": a layout's modifier, named
+    # after the chrome beside the content it wraps. Such a word is left out.
+    words = [
+        w
+        for i, w in enumerate(words)
+        if not (i and words[i - 1] in _MODIFIERS)
+        and not (i + 1 < len(words) and words[i + 1] in _LAYOUT)
+    ]
     grams = set(words)
     grams.update(a + b for a, b in zip(words, words[1:], strict=False))
     grams.update(a + b + c for a, b, c in zip(words, words[1:], words[2:], strict=False))
@@ -161,6 +179,8 @@ def names(value: str) -> int:
             flags |= CART
     if words and words[0] == "widget":
         flags |= WIDGET
+    if grams & {"button", "btn"}:
+        flags |= BUTTON
     if grams & _HIDDEN_WORDS and not grams & _SHOWN_WORDS:
         flags |= HIDDEN
     if grams & _OUT_WORDS or (
@@ -292,7 +312,7 @@ def read(body: Element, *, product: bool = True) -> Regions:
                 position[element] = index
             elif kind == "main":
                 mains.append(element)
-            elif kind == "control":
+            elif kind == "control" or (kind == "link" and _buy_link(element, flags)):
                 controls.append(element)
                 position[element] = index
             elif kind == "old":
@@ -329,6 +349,7 @@ _TAGS = {
     "main": "main",
     "button": "control",
     "input": "control",
+    "a": "link",
     "del": "old",
     "s": "old",
     "strike": "old",
@@ -364,10 +385,18 @@ def _control_flags(element: Element) -> int:
     return 0
 
 
-def _disabled(element: Element) -> bool:
-    if element.get("disabled") is not None or element.get("aria-disabled") == "true":
+def _buy_link(element: Element, flags: int) -> bool:
+    """Whether a link may be a buy button, to be read: styled as a button, or going to a cart."""
+    if flags & BUTTON:
         return True
-    return "disabled" in _WORD.findall((element.get("class") or "").lower())
+    href = element.get("href")
+    return bool(href) and any(w in href.lower() for w in ("cart", "basket", "checkout", "buy"))
+
+
+def _disabled(element: Element) -> bool:
+    """Disabled by its attribute: a class "disabled" alone is also how WooCommerce greys out
+    the button of a product whose variant is still to be chosen, which is no sign of stock."""
+    return element.get("disabled") is not None or element.get("aria-disabled") == "true"
 
 
 def _ancestors(element: Element) -> set[Element]:
@@ -425,23 +454,37 @@ def _resolve(
             elif kind == NOTIFY:
                 notifies.append(control)
 
-    def in_chrome(element: Element) -> bool:
-        return any(a in candidates for a in element.iterancestors())
+    # The anchors of the page's content, each chosen outside the chrome found so far and then
+    # protecting its ancestors: a block holding <main>, the title or the buy button is a
+    # layout wrapper, whatever its name says. The title is looked for outside the semantic
+    # chrome only (a site's logo is often the <h1> of its <header>).
+    semantic_chrome = {e for e, _ in semantic if e in candidates}
+    protected: set[Element] = set()
 
-    main = next((m for m in mains if not in_chrome(m)), None)
-    h1 = next((h for h in h1s if h not in candidates and not in_chrome(h)), None)
-    scope = next((s for s in scopes if s not in candidates and not in_chrome(s)), None)
+    def outside(element: Element, chrome: Collection[Element]) -> bool:
+        return element not in chrome and not any(
+            a in chrome and a not in protected for a in element.iterancestors()
+        )
+
+    main = next((m for m in mains if outside(m, semantic_chrome)), None)
+    if main is not None:
+        protected |= _ancestors(main)
+    h1 = next((h for h in h1s if outside(h, semantic_chrome)), None)
+    if h1 is not None:
+        protected |= _ancestors(h1)
+    scope = next((s for s in scopes if outside(s, candidates)), None)
+    if scope is not None:
+        protected |= _ancestors(scope)
     buy = None
     if product:
         after = position.get(h1, -1) if h1 is not None else -1
-        usable = [b for b in buys if b not in candidates and not in_chrome(b)]
-        usable.sort(key=lambda b: position.get(b, 0))
+        # a control (a button, an input, a link) before a block named after one
+        usable = [b for b in buys if outside(b, candidates)]
+        usable.sort(key=lambda b: (b.tag not in ("button", "input", "a"), position.get(b, 0)))
         later = [b for b in usable if position.get(b, 0) > after]
         buy = later[0] if later else usable[0] if usable else None
-    protected: set[Element] = set()
-    for anchor in (main, h1, scope, buy):
-        if anchor is not None:
-            protected |= _ancestors(anchor)
+        if buy is not None:
+            protected |= _ancestors(buy)
     chrome = [(e, why) for e, why in candidates.items() if e not in protected]
     for element, _ in chrome:
         element.clear(keep_tail=True)  # the text after it is the page's again
@@ -526,7 +569,7 @@ def _mark_blocks(root: Element) -> None:
 
 def _describe(element: Element) -> str:
     """`div.widget.widget_shopping_cart` or `div#related`: how evidence names an element."""
-    cls = ".".join((element.get("class") or "").split()[:3])
+    cls = ".".join((element.get("class") or "").split())[:80]
     ident = element.get("id")
     return element.tag + (f"#{ident}" if ident else "") + (f".{cls}" if cls else "")
 

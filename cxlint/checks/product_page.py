@@ -302,7 +302,9 @@ def _stock_markup(page: Page) -> tuple[str | None, list[str]]:
         signals.setdefault(kind, []).append(value)
     label = signals.get("label", [None])[0]
     no_buy = "no-buy" in signals or "buy-disabled" in signals
-    strong = "class" in signals or "notify" in signals
+    # A buy button disabled by the page says it alone; a missing one only beside an
+    # out-of-stock class or a back-in-stock form (many pages have no button cxlint knows).
+    strong = "class" in signals or "notify" in signals or "buy-disabled" in signals
     if not (no_buy and strong) and not label:
         return label, []
     shown = [f"stock label {v!r}" for v in signals.get("label", [])[:1]]
