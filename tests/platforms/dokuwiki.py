@@ -135,13 +135,6 @@ _OWN_PATH = (
     "page's own path as its pagination and sort links; evidence: \"0 results: the results area "
     'links to no page"'
 )
-# The template's page wrapper is <div id="dokuwiki__top" class="site dokuwiki mode_show
-# tpl_dokuwiki showSidebar hasSidebar">: its class names hold the word "sidebar".
-_WRAPPER_CUT = (
-    "the page's wrapper, div.site.dokuwiki.showSidebar.hasSidebar, is taken for chrome by the "
-    'word "sidebar" in its class names (regions.py), and with it the whole page: no main '
-    "content, no price, no stock words"
-)
 
 
 def _listed(query: str) -> str:
@@ -166,22 +159,6 @@ WRONG[("xv50", "search-misses-product")] = (
     'results, and its snippet\'s "0 items in cart: $0.00" is read as the results area saying '
     '"0 items" (evidence: "0 results: the results area says \'0 items in cart: $0.00 Free '
     "delivery on orders ove…'\"); past that, " + _OWN_PATH
-)
-WRONG[("xp12", "price-mismatch")] = (
-    'missed price-mismatch (site $149.00, campaign $139.00): the check is skipped, "the page '
-    'shows no price and has no product data with one": ' + _WRAPPER_CUT
-)
-WRONG[("xh9", "product-unavailable")] = (
-    'missed product-unavailable: the page says "Sold out." and the check passed: ' + _WRAPPER_CUT
-)
-WRONG[("xv50", "price-mismatch")] = (
-    'missed price-mismatch (site $65.00, campaign $50.00): the check is skipped, "the page '
-    'shows no price and has no product data with one": ' + _WRAPPER_CUT
-)
-WRONG[("planer-days", "product-not-on-page")] = (
-    "missed product-not-on-page: the page shows only the XS-18 saw; the promised Alder XP-12 "
-    "Planer is named only by the sidebar (DokuWiki's sidebar page, on every page of the wiki), "
-    "and that mention passes the check"
 )
 WRONG_REASON = {
     ("xi400", "search-misses-product"): (
@@ -266,7 +243,8 @@ CAMPAIGN = Campaign(
                 "products": ["xh9"],
             },
             planted=("soft-404",),
-            also=("phone-missing",),  # a page nobody wrote gives no number either
+            # a page nobody wrote gives no number, and shows no product, either
+            also=("phone-missing", "product-not-on-page"),
         ),
         Subject(
             # promises the planer, shows the saw; only the sidebar names the planer

@@ -280,18 +280,7 @@ def _path(key: str) -> str:
 
 
 # What cxlint gets wrong on this Shuup today (issue 15), each with the evidence it gave.
-WRONG = {
-    ("fd2p", "product-unavailable"): (
-        "missed product-unavailable: the page's only sign is its buy button, disabled by Shuup "
-        '(<button class="... not-orderable" disabled>Add to cart</button>), with no stock '
-        "wording and no product data; the check passed"
-    ),
-}
-WRONG[("cook-outdoors", "product-not-on-page")] = (
-    "missed product-not-on-page: the page shows only the mug set; the promised Fjell "
-    "Ultralight Stove is named only by the footer's Staff picks, on every page of the shop, "
-    "and that mention passes the check"
-)
+WRONG: dict[tuple[str, str], str] = {}
 WRONG_REASON: dict[tuple[str, str], str] = {}
 
 CAMPAIGN = Campaign(
