@@ -41,7 +41,9 @@ def page_unreachable(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
 
 
 def _shows_product(page: Page, product: Product) -> bool:
-    text = page.all_text()
+    # The page's own content (cxlint.regions): a footer's "Recent posts" or a sidebar's
+    # product list that names it on every page of the site is not this page showing it.
+    text = " ".join([page.title, *page.h1, page.main_text]) if page.main_text else page.all_text()
     if any(contains(text, term) for term in (product.name, *product.aliases)):
         return True
     if product.model and contains_any_spelling(text, product.model):
