@@ -193,9 +193,25 @@ class _Enough(Exception):
     """Raised inside the parser's callbacks to stop reading a page past MAX_PIECES."""
 
 
+_END_TAGS = re.compile(rb"</(?:body|html)\s*>", re.I)
+
+
+def _past_the_end(body: bytes) -> bytes:
+    """`body` without its </body> and </html> when a page goes on after them: browsers show
+    what follows in the body, libxml2 put it beside the body (unread) or, after </html>,
+    dropped it (a stock label, a JSON-LD block). Only the page's tail is searched, in C."""
+    ends = [at for at in (body.rfind(b"</body"), body.rfind(b"</BODY")) if at >= 0]
+    ends = ends or [at for at in (body.rfind(b"</html"), body.rfind(b"</HTML")) if at >= 0]
+    if not ends:
+        return body
+    tail = _END_TAGS.sub(b"", body[min(ends) :])
+    return body if not tail.strip() else body[: min(ends)] + tail
+
+
 def _parse(body: bytes, charset: str | None) -> tuple[Element | None, bool]:
     """The root element of an HTML page (None when it has none), and whether only part of it
     was read (past MAX_PIECES). Raises LookupError when no encoding fits."""
+    body = _past_the_end(body)
     read = _first_tags(body)
     detector = EncodingDetector(read, known_definite_encodings=[charset], is_html=True)
     mark = len(read) - len(detector.markup)  # a byte-order mark, not given to the parser

@@ -229,13 +229,24 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
     for element in reversed(mine):  # an element's marked descendants come first
         if element in covered:
             continue
-        words = " ".join(text_of(element).translate(_UNMARK).split())
-        if not words or len(words) > 80:
+        raw = text_of(element)
+        struck = []
+        if regions.OLD in raw:  # <p class=price><del>$79.00</del> <ins>$59.00</ins></p>
+            struck = [" ".join(s.translate(_UNMARK).split()) for s in _STRUCK.findall(raw)]
+            raw = _STRUCK.sub(" ", raw)
+        words = " ".join(raw.translate(_UNMARK).split())
+        if len(words) > 80:
             continue
-        price = Price.fromstring(words)
-        if price.amount is None:
+        price = Price.fromstring(words) if words else None
+        olds = [(Price.fromstring(s), s) for s in struck if len(s) <= 80]
+        olds = [(p, s) for p, s in olds if p.amount is not None]
+        if (price is None or price.amount is None) and not olds:
             continue  # a marked "$" or "Price:" alone: its marked ancestor holds the amount
         covered.update(element.iterancestors())
+        for old_price, old_words in olds:
+            read.append((old_price.amount, old_price.currency, old_words, True))
+        if price is None or price.amount is None:
+            continue
         kind = _kind(element, words, found, root)
         if kind != "other":
             read.append((price.amount, price.currency, words, kind == "old"))
@@ -290,6 +301,9 @@ _OLD_BEFORE = re.compile(
     r"|\bcompare\s+at|\breg\.?)\W{0,3}$",
     re.I,
 )
+
+
+_STRUCK = re.compile(f"{regions.OLD}[^{regions.END_OLD}]*{regions.END_OLD}")
 
 
 def _struck(block: str, at: int) -> bool:

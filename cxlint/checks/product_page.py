@@ -239,8 +239,8 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
     if stated:
         evidence["product_data"] = stated[:5]
     name = product.name
-    if label and not says_gone:
-        says_gone = label  # a stock label alone ("Unavailable") is the page's word
+    if label:
+        says_gone = label  # the stock label itself ("Unavailable"), quoted whole
     elif markup and not says_gone and not in_stock and not gone:
         # No words, but the page's markup: the platform's out-of-stock class, a back-in-stock
         # form, and no buy button (or a disabled one). Product data saying InStock wins.
