@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -176,7 +176,7 @@ def _currency(value: Any) -> str | None:
 
 _CODES = "USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|CNY|INR|SEK|NOK|DKK|PLN|MXN|BRL|SGD|HKD"
 _SYMBOL = (
-    r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|R\$|\$|€|£|¥|₹|zł"
+    r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|NT\$|R\$|\$|€|£|¥|₹|zł"
     rf"|(?<![A-Za-z])(?:{_CODES}|kr)(?![A-Za-z]))"
 )
 _NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -208,8 +208,10 @@ def region_prices(found: regions.Regions) -> list[VisiblePrice]:
     unit prices ("$1.20/kg"), savings ("save $20"). Kept, marked `old`: a struck-through or
     "was" price (`<del>`, `<s>`, class old/was/compare), which is not the price either."""
     prices = _prices_in(found.product, found)
-    if not any(not p.old for p in prices) and found.product is not found.main:
+    if not prices and found.product is not found.main:
         prices = _prices_in(found.main, found)
+    if prices and all(p.old for p in prices):  # struck through beside nothing: a theme's name
+        prices = [replace(p, old=False) for p in prices]
     return prices
 
 
@@ -263,8 +265,8 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
             price = Price.fromstring(words.translate(_UNMARK))
             if price.amount is None or not price.amount:  # "$0.00": an empty cart's total
                 continue
-            before = block[max(0, match.start() - 40) : match.start()].translate(_UNMARK)
-            after = block[match.end() : match.end() + 30].translate(_UNMARK)
+            before = _squeeze(block[max(0, match.start() - 60) : match.start()])
+            after = _squeeze(block[match.end() : match.end() + 40], head=True)
             if _OTHER_BEFORE.search(before) or _OTHER_AFTER.match(after):
                 continue
             old = _struck(block, match.start()) or bool(_OLD_BEFORE.search(before))
@@ -283,14 +285,19 @@ _OTHER_BEFORE = re.compile(
     r"|\bpay\s+in\s+\d+|\b\d+\s*[x×]|\bsave|\bsaving|\bover|\babove"
     r"|\bexceeding|\borders?(?:\s+(?:of|from|over))?|\bspend(?:ing)?|\bminimum(?:\s+order)?(?:\s+of)?"
     r"|\bshipping(?:\s+(?:costs?|fee))?|\bdelivery(?:\s+(?:costs?|fee|charge))?|\bpostage"
-    r"|\bversand(?:kosten)?|\blivraison|\bcart|\bbasket|\bsubtotal|\btotal|\bitems?)"
-    r"\W{0,3}$",
+    r"|\bversand(?:kosten)?|\blivraison|\bcart|\bbasket|\bsubtotal|\btotal|\bitems?"
+    # a price without its tax ("excl. VAT", "Brez DDV", "HT", "netto")
+    r"|\b(?:excl(?:\.|uding)?|ex\.?|without|ohne|brez|bez|sin|senza|hors|zzgl\.?)\s*"
+    r"(?:vat|tax|taxes|mwst\.?|ddv|dph|pvn|iva|btw|moms|taxe)|\bnetto|\bnet\s+price)"
+    r"\W{0,3}$"
+    r"|\(\s*$|(?:^|[\s(])[+\-−]\s*$",  # an option's surcharge or reduction: "(+$10.00)"
     re.I,
 )
-# ... and just after: "/mo", "per month", "a month", "x 12", "/kg", "off"
+# ... and just after: "/mo", "per month", "a month", "x 12", "/kg", "off" (a price "/ pcs" is
+# the price of one)
 _OTHER_AFTER = re.compile(
     r"\W{0,2}(?:/\s*(?:mo|month|mth|monat|mois|mes|wk|week|yr|year|kg|g|l|ml|m|m2|m²|lb|oz"
-    r"|st|stk|pc|pcs|unit|100\s*(?:g|ml))\b|per\s+(?:mo|month|week|year|kg|lb|litre|liter|unit|100)"
+    r"|100\s*(?:g|ml))\b|per\s+(?:mo|month|week|year|kg|lb|litre|liter|100)"
     r"|a\s+month|monthly|mtl|im\s+monat|par\s+mois|al\s+mes|x\s*\d+\b|off\b|discount|rabatt)",
     re.I,
 )
@@ -304,6 +311,12 @@ _OLD_BEFORE = re.compile(
 
 
 _STRUCK = re.compile(f"{regions.OLD}[^{regions.END_OLD}]*{regions.END_OLD}")
+
+
+def _squeeze(words: str, head: bool = False) -> str:
+    """Context around an amount, whitespace collapsed (the cues allow a few characters)."""
+    squeezed = " ".join(words.translate(_UNMARK).split())
+    return " " + squeezed if head and words[:1].isspace() else squeezed
 
 
 def _struck(block: str, at: int) -> bool:
@@ -330,8 +343,8 @@ def _kind(element: Element, words: str, found: regions.Regions, root: Element) -
         before = text_of(previous)[-40:] + " " + (previous.tail or "")
     else:
         before = (parent.text if parent is not None else "") or ""
-    before = before.translate(_UNMARK)[-40:]
-    after = (element.tail or "").translate(_UNMARK)[:30]
+    before = _squeeze(before[-60:])
+    after = _squeeze((element.tail or "")[:40], head=True)
     first = _MONEY.search(words)  # the words in the element before its amount: "Was $79"
     head = words[: first.start()] if first else ""
     if _OTHER_BEFORE.search(before) or _OTHER_AFTER.match(after):
@@ -361,7 +374,12 @@ def _amounts(text: str) -> Iterator[re.Match[str]]:
 
 # --- currencies -------------------------------------------------------------------------------
 
-_DOLLARS = {"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD"}
+# "$" is the dollars' and the pesos' sign, and Taiwan's (NT$)
+_DOLLARS = {
+    "USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD", "TWD", "CLP", "ARS", "COP", "UYU",
+}  # fmt: skip
+# Codes retired but still written: the Russian rouble's RUR is RUB.
+_ALIASES = {"RUR": "RUB"}
 _SYMBOLS: dict[str, set[str]] = {
     "$": _DOLLARS,
     "US$": {"USD"},
@@ -371,6 +389,7 @@ _SYMBOLS: dict[str, set[str]] = {
     "AU$": {"AUD"},
     "NZ$": {"NZD"},
     "HK$": {"HKD"},
+    "NT$": {"TWD"},
     "R$": {"BRL"},
     "€": {"EUR"},
     "£": {"GBP"},
@@ -395,6 +414,7 @@ def compatible(a: str | None, b: str | None) -> bool:
 def _could_be(currency: str) -> set[str] | None:
     """The ISO codes a currency as shown may stand for; None when it is not known."""
     currency = currency.strip().upper()
+    currency = _ALIASES.get(currency, currency)
     if re.fullmatch(r"[A-Z]{3}", currency):
         return {currency}
     return _SYMBOLS.get(currency)

@@ -115,8 +115,8 @@ _BUY_WORDS = {
     "addtocartbutton", "productaddtocart", "btncart", "cartbutton",
 }  # fmt: skip
 _NOTIFY_WORDS = {
-    "backinstock", "notifyme", "notify", "stockalert", "stocknotification", "restock",
-    "waitlist", "stocknotify", "outofstocknotification", "instocknotification",
+    "backinstock", "stockalert", "stocknotification", "restock", "waitlist", "stocknotify",
+    "outofstocknotification", "instocknotification", "stocksubscription", "availabilityalert",
 }  # fmt: skip
 _OUT_WORDS = {
     "outofstock", "soldout", "outstock", "nostock", "stockout", "unavailable", "notorderable",
@@ -137,6 +137,7 @@ _OTHER_WORDS = {
     "installment", "installments", "instalment", "instalments", "monthly", "financing",
     "finance", "klarna", "afterpay", "affirm", "unitprice", "perunit", "priceperunit",
     "baseprice", "save", "saving", "savings", "yousave", "shipping", "permonth",
+    "excludingtax", "excltax", "exvat", "exclvat", "pricetax", "taxexcluded",
 }  # fmt: skip
 
 _MODIFIERS = {"has", "with", "show", "no", "without", "hide", "is", "enable", "enabled", "tpl"}
@@ -207,9 +208,13 @@ _BUY_TEXT = re.compile(
     r"|do\s+koszyka|kup(?:\s+teraz)?)\b",
     re.I,
 )
+# A notify-me button or form is a sign of stock only when it says so: many shops offer to
+# tell of a price drop too.
 _NOTIFY_TEXT = re.compile(
-    r"notify\s+me|e-?mail\s+me\s+when|tell\s+me\s+when|alert\s+me|back\s+in\s+stock"
-    r"|benachrichtig|m'avertir|me\s+prévenir|avísame|avvisami|wait\s*list",
+    r"back\s+in\s+stock|\bwhen\s+(?:it\s+is\s+|it's\s+|this\s+item\s+is\s+)?(?:back|available"
+    r"|in\s+stock|restocked)|e-?mail\s+me\s+when|notify\s+me\s*$|restock|wait\s*list"
+    r"|wieder\s+(?:verfügbar|da|lieferbar|auf\s+lager)|de\s+nouveau\s+disponible"
+    r"|disponible\s+de\s+nuevo|vuelva\s+a\s+estar|torna\s+disponibile",
     re.I,
 )
 
@@ -239,6 +244,13 @@ _LABEL_PREFIX = re.compile(
     r"|disponibilidad|disponibilità|beschikbaarheid|voorraad)\s*:\s*"
 )
 _LABEL_TRIM = " .!:;-–—*()[]"
+# A way to get the product (store pickup, home delivery) that a stock label may speak of.
+_FULFILMENT = re.compile(
+    r"pick\s*-?up|collect|in[\s-]store|\bstore\b|\bdelivery\b|\bshipping\b|retiro|tienda"
+    r"|despacho|abholung|filiale|im\s+markt|retrait|magasin|livraison|ritiro|negozio"
+    r"|afhalen|winkel|bezorg",
+    re.I,
+)
 
 
 def out_label(words: str) -> str | None:
@@ -613,8 +625,19 @@ def stock_signals(found: Regions, blocks: list[str]) -> list[tuple[str, str]]:
     ("buy-disabled", its words) or ("no-buy", "")."""
     signals: list[tuple[str, str]] = []
     labels: list[str] = []
-    for words in [*blocks, *(words_of(e) for e in found.out[:10])]:
-        if out_label(words) is not None and words not in labels:
+    for index, words in enumerate(blocks):
+        # "Store pickup: Not available" speaks of one way to get it, not of the product
+        if out_label(words) is not None and not _FULFILMENT.search(
+            " ".join(blocks[max(0, index - 1) : index])
+        ):
+            labels.append(words)
+    for element in found.out[:10]:
+        words = words_of(element)
+        # the words around it, two levels up: "<p>Store pickup</p><b><span>Not available"
+        around = next(element.iterancestors(), None)
+        around = next(around.iterancestors(), around) if around is not None else None
+        context = words_of(around, 200) if around is not None else ""
+        if out_label(words) and words not in labels and not _FULFILMENT.search(context):
             labels.append(words)
     signals += [("label", words) for words in labels[:3]]
     signals += [("class", _describe(e)) for e in found.out[:3]]
