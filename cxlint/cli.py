@@ -578,6 +578,34 @@ def _serve_demo(port: int, text: str) -> None:
         raise UsageError(f"cannot serve the demo store on port {port}: {exc.strerror}") from None
 
 
+# --- init -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--output", "-o", default="campaign.yaml", show_default=True, help="Manifest to write."
+)
+@click.option("--site-url", metavar="URL", help="The site's address, like https://www.example.com.")
+@click.option("--name", help="The campaign's name (default: from --output's file name).")
+@click.option("--campaign-id", metavar="ID", help="A short id, often the utm_campaign value.")
+@click.option("--phone", help="The phone number landing pages must show.")
+@click.option("--products", metavar="FILE", help="Products from a spreadsheet (.csv or .xlsx).")
+@click.option("--links", metavar="FILE", help="Landing pages from a spreadsheet (.csv or .xlsx).")
+@click.option("--force", is_flag=True, help="Replace --output if it exists.")
+@click.option(
+    "--interactive/--no-input",
+    default=None,
+    help="Ask for what the flags do not give (default: when run on a terminal).",
+)
+def init(interactive: bool | None, **kw: Any) -> None:
+    """Draft a commented campaign manifest from questions, flags or spreadsheets."""
+    from cxlint.authoring import InitOptions
+    from cxlint.authoring import init as run_init
+
+    ask = sys.stdin.isatty() if interactive is None else interactive
+    run_init(InitOptions(interactive=ask, **kw))
+
+
 # --- the catalogue ----------------------------------------------------------------------------
 
 

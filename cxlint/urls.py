@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, unquote_plus, urlencode, urljoin, urlsplit
 
 __all__ = [
@@ -244,3 +245,30 @@ def fragment_params(url: str) -> list[tuple[str, str]]:
         return []
     _, _, query = fragment.partition("?")
     return parse_qsl(query or fragment, keep_blank_values=True)
+
+
+_HOST_LIKE = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def missing_scheme(url: str) -> str | None:
+    """`www.shop.example/lp` written without `https://`: the address meant, else None.
+
+    Without a scheme it would resolve as a path on the site (and 404). A first segment is
+    taken for a host when it starts with `www.` or ends in a top-level domain of the Public
+    Suffix List, so relative paths like `razr-v710.html/` or `phones/v710` are left alone."""
+    text = url.strip()
+    if not text or text[0] in "/.?#" or ":" in text.split("/", 1)[0]:
+        return None
+    host = re.split(r"[/?#]", text, maxsplit=1)[0]
+    if not _HOST_LIKE.fullmatch(host):
+        return None
+    if not host.lower().startswith("www.") and _suffixes().privatesuffix(host.lower()) is None:
+        return None
+    return "https://" + text
+
+
+@functools.cache
+def _suffixes() -> Any:
+    from publicsuffixlist import PublicSuffixList  # the bundled list; no network
+
+    return PublicSuffixList(accept_unknown=False)
