@@ -661,9 +661,13 @@ class Engine:
                 )
                 continue
             result.checks.append(verdict(name, bool(issues)))
-            for issue in issues:
+            seen: set[str | None] = set()
+            for number, issue in enumerate(issues, 1):
                 if page is not None and page.partial:  # judged on part of the page: say so
                     issue.evidence.setdefault("partial_page", page.partial)
+                if issue.what in seen:  # fingerprints stay unique within a run
+                    issue.what = f"{issue.what or ''}#{number}"
+                seen.add(issue.what)
                 result.findings.append(self._finding(active, result, issue, acknowledged.get(name)))
 
     def _finding(
@@ -682,4 +686,6 @@ class Engine:
             line=location.line if location else None,
             column=location.column if location else None,
             acknowledged=acknowledged,
+            code=active.rule.code,
+            what=issue.what,
         )

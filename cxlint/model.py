@@ -6,10 +6,13 @@ Plain dataclasses with no behaviour beyond small derived properties, so every st
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
+
+from cxlint import PROJECT_URL
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -232,6 +235,14 @@ class Issue:
     # A milder case of the rule's problem (4 redirects where 11 is the real failure): the
     # engine reports it one level below the rule's severity. Rules still never see levels.
     minor: bool = False
+    # Which of its problems a rule reports, when one rule can report several on one subject
+    # (a space, a second '?'): a short stable token, part of the finding's fingerprint.
+    what: str | None = None
+
+
+def help_uri(rule: str) -> str:
+    """The rule's documentation on the project's site (docs/rules.md has a heading per rule)."""
+    return f"{PROJECT_URL}/blob/main/docs/rules.md#{rule}"
 
 
 @dataclass(slots=True)
@@ -248,11 +259,29 @@ class Finding:
     column: int | None = None
     acknowledged: str | None = None  # the reason, when a manifest `ignore:` covers it
     baseline: Literal["new", "present"] | None = None  # set when compared with a baseline run
+    code: str | None = None  # the rule's short code (CX101), when the catalogue gives one
+    what: str | None = None  # see Issue.what
 
     @property
     def key(self) -> str:
-        """Identity across runs (baselines): the rule and the subject, not the wording."""
+        """The rule and the subject: what a check passed or failed on."""
         return f"{self.rule}|{self.subject.key}"
+
+    @property
+    def identity(self) -> str:
+        """Identity across runs and machines (baselines, SARIF, GitLab): the rule, the subject
+        as the manifest writes it and which of the rule's problems, never the wording, a count,
+        a time or the origin checked (--base-url moves the origin, not the subject)."""
+        return f"{self.key}|{self.what}" if self.what else self.key
+
+    @property
+    def fingerprint(self) -> str:
+        """The identity hashed: 32 hex digits, the same in every format."""
+        return hashlib.sha256(self.identity.encode()).hexdigest()[:32]
+
+    @property
+    def help_uri(self) -> str:
+        return help_uri(self.rule)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from cxlint.report.json_report import read
 from cxlint.report.markdown import md, render
 
 DATA = Path(__file__).parent / "data"
+# where a finding's rule links to (its help_uri)
+DOCS = "https://github.com/cxlint/cxlint/blob/main/docs/rules.md"
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def test_verdict_counts_and_one_row_per_error(demo: RunResult) -> None:
     rows = table_rows(text, "| subject | rule |")
     assert len(rows) == 6
     assert all(len(row) == 5 for row in rows)
-    assert rows[2][1] == "`tracking-dropped`"
+    assert rows[2][1] == f"[`tracking-dropped`]({DOCS}#tracking-dropped) CX104"
     assert rows[2][4] == "cxlint-demo.yaml:76"
     assert "### Warnings and notes (1)" in text
     assert "1 acknowledged in the manifest" in text
@@ -89,7 +91,7 @@ def test_baseline_marks_and_fixed(demo: RunResult) -> None:
     rows = table_rows(text, "| subject | rule |")
     assert rows[0][2].endswith("(🆕 new)") and rows[1][2].endswith("(still present)")
     assert "### Fixed since the baseline (1)" in text
-    assert "- `page-unreachable` landing page /go/h500" in text
+    assert f"- [`page-unreachable`]({DOCS}#page-unreachable) CX101 landing page /go/h500" in text
 
 
 def test_a_clean_run_says_so() -> None:

@@ -144,6 +144,7 @@ def _spelling_splits(ctx: LandingContext) -> Iterator[Issue]:
                 "spellings": [f"'{v}' on {', '.join(where)}" for v, where in spellings.items()],
             },
             fix=f"Write {key}={usual} on every link of the campaign.",
+            what=f"spelling:{key}",
         )
 
 
@@ -157,6 +158,7 @@ def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
             "analytics each cut or encode differently.",
             {"url": written},
             fix="Remove the spaces, or write them as %20 (or use - or _ in values).",
+            what="space",
         )
     # Names written right after an extra '?' are read as part of the value before them.
     swallowed = re.findall(r"\?([^=&?#]+)=", query)
@@ -167,6 +169,7 @@ def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
             "it, and analytics never sees it.",
             {"url": written, "swallowed": swallowed},
             fix="Join the parameters with '&': only the first '?' starts the query.",
+            what="second-question-mark",
         )
 
     params = urls.query_params(ctx.landing.url)
@@ -185,6 +188,7 @@ def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
             + ": analytics only reads the exact lower-case names.",
             {"misspelt": [f"{k} (meant {m})" for k, m in misspelt.items()]},
             fix="Rename " + ", ".join(f"{k} to {m}" for k, m in misspelt.items()) + ".",
+            what="misspelt",
         )
 
     # Each mistake is reported once: a misspelt or swallowed name is not also "missing".

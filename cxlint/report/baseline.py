@@ -1,7 +1,8 @@
 """Baselines: compare a run with an earlier one, so a team can adopt cxlint on a site that
 already has problems and fail only on what is new.
 
-A finding is matched by its rule and its subject (Finding.key), never by its wording or by a
+A finding is matched by its identity (Finding.identity, hashed as its `fingerprint` in every
+report): its rule, its subject and which of the rule's problems, never its wording or a
 count: a redirect that now drops two parameters instead of three is the same problem, still
 present. A baseline finding is *fixed* only when this run checked the same subject with the
 same rule and it passed; a subject outside this shard, or a rule that was skipped or not
@@ -21,11 +22,11 @@ def apply_baseline(result: RunResult, old: RunResult, name: str) -> RunResult:
 
     `name` is how reports refer to the baseline (its file name).
     """
-    known = {f.key for f in old.findings}
+    known = {f.identity for f in old.findings}
     subjects = []
     for subject in result.subjects:
         findings = [
-            dataclasses.replace(f, baseline="present" if f.key in known else "new")
+            dataclasses.replace(f, baseline="present" if f.identity in known else "new")
             for f in subject.findings
         ]
         subjects.append(dataclasses.replace(subject, findings=findings))
@@ -35,11 +36,11 @@ def apply_baseline(result: RunResult, old: RunResult, name: str) -> RunResult:
         for check in subject.checks
         if check.status == "passed"
     }
-    still = {f.key for f in result.findings}
+    still = {f.identity for f in result.findings}
     fixed = [
         dataclasses.replace(f, baseline=None)
         for f in old.findings
-        if f.key in passed and f.key not in still
+        if f.key in passed and f.identity not in still
     ]
     return dataclasses.replace(result, subjects=subjects, baseline=name, fixed=_unique(fixed))
 
@@ -50,11 +51,11 @@ def baseline_name(path: str) -> str:
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
-    """One fixed entry per rule and subject, even when the baseline had several."""
+    """One fixed entry per identity, even when the baseline had several."""
     seen: set[str] = set()
     out = []
     for f in findings:
-        if f.key not in seen:
-            seen.add(f.key)
+        if f.identity not in seen:
+            seen.add(f.identity)
             out.append(f)
     return out

@@ -63,6 +63,9 @@ class HopView:
 @dataclass
 class FindingView:
     rule: str
+    code: str | None
+    help_uri: str
+    fingerprint: str
     severity: str
     message: str
     fix: str
@@ -199,6 +202,9 @@ def _finding(result: RunResult, f: Finding, rule: Rule | None) -> FindingView:
     evidence = f.evidence or {}
     return FindingView(
         rule=f.rule,
+        code=f.code,
+        help_uri=f.help_uri,
+        fingerprint=f.fingerprint,
         severity=f.severity,
         message=safe(f.message),
         fix=safe(f.fix),

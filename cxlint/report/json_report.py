@@ -18,6 +18,9 @@ SCHEMA_VERSION = 1
 def _finding(f: Finding) -> dict[str, Any]:
     data: dict[str, Any] = {
         "rule": f.rule,
+        "code": f.code,
+        "fingerprint": f.fingerprint,
+        "help_uri": f.help_uri,
         "severity": f.severity,
         "subject": f.subject.as_dict(),
         "url": f.url,
@@ -28,6 +31,8 @@ def _finding(f: Finding) -> dict[str, Any]:
         "line": f.line,
         "column": f.column,
     }
+    if f.what:
+        data["what"] = f.what
     if f.acknowledged:
         data["acknowledged"] = f.acknowledged
     if f.baseline:
@@ -162,7 +167,21 @@ def _read_finding(f: dict[str, Any]) -> Finding:
         column=f.get("column"),
         acknowledged=f.get("acknowledged"),
         baseline=f.get("baseline"),
+        code=f["code"] if "code" in f else _code(f["rule"]),
+        what=f.get("what"),
     )
+
+
+def _code(rule: str) -> str | None:
+    """The rule's code for a report written before findings carried it."""
+    from cxlint.catalogue import load_catalogue
+    from cxlint.errors import UsageError
+
+    try:
+        known = load_catalogue().get(rule)
+    except UsageError:
+        return None
+    return known.code if known else None
 
 
 def read(path: str) -> RunResult:

@@ -135,6 +135,8 @@ def _details(result: RunResult, f: Finding) -> list[str]:
     """Evidence, fix, manifest line and baseline mark: what a failure's text holds."""
     out = lines(f.evidence, result.origin)
     out.append(f"fix: {f.fix}")
+    out.append(f"rule: {f.rule}{f' ({f.code})' if f.code else ''} {f.help_uri}")
+    out.append(f"fingerprint: {f.fingerprint}")
     if f.line is not None:
         out.append(f"manifest: {f.file}:{f.line}")
     if f.baseline:

@@ -58,7 +58,7 @@ def render(result: RunResult, *, max_errors: int = MAX_ERRORS, **_: Any) -> byte
     if others:
         out += ["", f"### Warnings and notes ({len(others)})", ""]
         out += [
-            f"- **{f.severity}** `{f.rule}` {md(_subject(result, f))}: {md(f.message)}" + _mark(f)
+            f"- **{f.severity}** {_rule(f)} {md(_subject(result, f))}: {md(f.message)}" + _mark(f)
             for f in others[:max_errors]
         ]
         if len(others) > max_errors:
@@ -66,7 +66,7 @@ def render(result: RunResult, *, max_errors: int = MAX_ERRORS, **_: Any) -> byte
     if result.fixed:
         out += ["", f"### Fixed since the baseline ({len(result.fixed)})", ""]
         out += [
-            f"- `{f.rule}` {md(_subject(result, f))}: {md(f.message)}"
+            f"- {_rule(f)} {md(_subject(result, f))}: {md(f.message)}"
             for f in result.fixed[:max_errors]
         ]
     acknowledged = [f for f in result.findings if f.acknowledged]
@@ -76,13 +76,18 @@ def render(result: RunResult, *, max_errors: int = MAX_ERRORS, **_: Any) -> byte
     return ("\n".join(out) + "\n").encode()
 
 
+def _rule(f: Finding) -> str:
+    """The rule linked to its docs, with its code: [`soft-404`](…) CX103."""
+    return f"[`{f.rule}`]({f.help_uri})" + (f" {f.code}" if f.code else "")
+
+
 def _table(result: RunResult, errors: list[Finding]) -> list[str]:
     header = "| subject | rule | what is wrong | fix | manifest |"
     rows = [header, "|---|---|---|---|---|"]
     for f in errors:
         where = f"{md(f.file)}:{f.line}" if f.line is not None else ""
         rows.append(
-            f"| {md(_subject(result, f))} | `{f.rule}` | {md(f.message)}{_mark(f)} | "
+            f"| {md(_subject(result, f))} | {_rule(f)} | {md(f.message)}{_mark(f)} | "
             f"{md(f.fix)} | {where} |"
         )
     return rows
@@ -91,7 +96,7 @@ def _table(result: RunResult, errors: list[Finding]) -> list[str]:
 def _evidence(result: RunResult, errors: list[Finding]) -> list[str]:
     out = ["", "<details><summary>Evidence</summary>", ""]
     for f in errors:
-        out.append(f"- **{md(_subject(result, f))}** · `{f.rule}`")
+        out.append(f"- **{md(_subject(result, f))}** · {_rule(f)}")
         out += [f"  - {md(line)}" for line in lines(f.evidence, result.origin)]
     out += ["", "</details>"]
     return out

@@ -11,7 +11,6 @@ are listed in the run's properties, not as results, so viewers never raise them 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path, PurePath
@@ -20,7 +19,7 @@ from urllib.parse import quote
 
 from cxlint.catalogue import Rule, load_catalogue
 from cxlint.errors import UsageError
-from cxlint.model import Finding, RunResult
+from cxlint.model import Finding, RunResult, help_uri
 from cxlint.report.evidence import lines
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -65,7 +64,7 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
                 "ruleId": f.rule,
                 "subject": f.subject.as_dict(),
                 "message": f.message,
-                "fingerprint": _fingerprint(f),
+                "fingerprint": f.fingerprint,
             }
             for f in result.fixed
         ]
@@ -83,7 +82,6 @@ def _catalogue(catalogue: dict[str, Rule] | None) -> dict[str, Rule]:
 
 
 def _rule(rule: Rule, result: RunResult) -> dict[str, Any]:
-    url = result.tool.get("url") or ""
     help_text = (
         f"{rule.summary}\n\nWhy it matters: {rule.why}\n\nHow to fix: {rule.fix}\n\n"
         f"Example:\n{rule.example}"
@@ -100,10 +98,9 @@ def _rule(rule: Rule, result: RunResult) -> dict[str, Any]:
         "fullDescription": {"text": rule.why},
         "help": {"text": help_text, "markdown": help_markdown},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "helpUri": help_uri(rule.name),
         "properties": {"tags": ["cxlint", *rule.subjects], "subject": list(rule.subjects)},
     }
-    if url:
-        descriptor["helpUri"] = f"{url}/blob/main/docs/rules.md#{rule.name}"
     if rule.code:
         descriptor["properties"]["code"] = rule.code
     return descriptor
@@ -129,8 +126,10 @@ def _result(f: Finding, result: RunResult, index: dict[str, int]) -> dict[str, A
         "level": LEVELS.get(f.severity, "warning"),
         "message": {"text": text},
         "locations": [_location(f)],
-        "partialFingerprints": {FINGERPRINT: _fingerprint(f)},
+        "partialFingerprints": {FINGERPRINT: f.fingerprint},
         "properties": {
+            "code": f.code,
+            "helpUri": f.help_uri,
             "subject": f.subject.as_dict(),
             "url": f.url,
             "evidence": f.evidence,
@@ -167,7 +166,3 @@ def _uri(file: str) -> str:
             return path.as_uri()
     posix = PurePath(os.path.normpath(path)).as_posix()
     return quote(posix, safe="/-._~")
-
-
-def _fingerprint(f: Finding) -> str:
-    return hashlib.sha256(f.key.encode()).hexdigest()[:32]

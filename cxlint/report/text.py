@@ -48,10 +48,12 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
                 else ""
             )
             mark = style(f" ({_BASELINE[f.baseline]})", fg="magenta") if f.baseline else ""
-            out.append(f"    {level}{style(f.rule, bold=True)}  {safe(f.message)}{mark}{ack}")
+            code = f" {f.code}" if f.code else ""
+            out.append(f"    {level}{style(f.rule, bold=True)}{code}  {safe(f.message)}{mark}{ack}")
             for line in lines(f.evidence, origin):
                 out.append(style(f"             {line}", dim=True))
             out.append(f"             fix: {safe(f.fix)}")
+            out.append(style(f"             docs: {f.help_uri}", dim=True))
         out.extend(style(line, dim=True) for line in _skipped_lines(subject))
         if verbose:
             passed = [c.rule for c in subject.checks if c.status == "passed"]
