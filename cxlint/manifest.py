@@ -831,6 +831,53 @@ class _Builder:
             products.append(product)
         return products
 
+    def sheet_products(self, value: str, declared: list[Product]) -> list[Product]:
+        """`products_from: products.csv`: the sheet's rows as products, each located at its
+        row (`products.csv:4`) so that errors and findings point into the sheet."""
+        from cxlint import sheets
+
+        path: JsonPath = ("products_from",)
+        display = os.path.join(os.path.dirname(self.src.file), value)
+        if not os.path.isfile(display):
+            looked = _short(str(Path(display).absolute()), 200)
+            raise UsageError(
+                f"products_from: file '{_short(value)}' not found (looked for {looked})",
+                self.src.at(path),
+            )
+        # a bad sheet (no name column, bad rows) raises at once, naming the sheet's rows
+        entries = sheets.products(sheets.read_sheet(display, "products", display))
+        taken = {p.id: p.location for p in declared}
+        products = []
+        for entry in entries:
+            data = entry.data
+            location = Location(display, entry.row, 1)
+            product_id = data.get("id") or data.get("model") or data["name"]
+            if product_id in taken:
+                first = taken[product_id]
+                line = f" at line {first.line}" if first else ""
+                raise UsageError(
+                    f"product '{_short(product_id)}' is also in {self.src.file}{line}; "
+                    "keep it in one place",
+                    location,
+                )
+            product = Product(
+                id=product_id,
+                name=data["name"],
+                model=data.get("model"),
+                aliases=list(data.get("aliases") or []),
+                price=data.get("price"),
+                currency=data.get("currency"),
+                location=location,
+            )
+            if data.get("url"):
+                product.url_as_written = data["url"]
+                absolute = urls.resolve(data["url"], self.relative_base)
+                if self.base_url:
+                    absolute = urls.rewrite_origin(absolute, self.site_url, self.base_url)
+                product.url = absolute
+            products.append(product)
+        return products
+
     def price(self, value: float | int | str, path: JsonPath) -> Decimal | None:
         if isinstance(value, float) and not math.isfinite(value):
             self.error("'price' must be a finite number", self.src.at(path))
@@ -941,6 +988,8 @@ class _Builder:
         self.set_site(data["site"]["url"])
         campaign_data = data["campaign"]
         products = self.products(data.get("products") or [])
+        if data.get("products_from"):
+            products += self.sheet_products(data["products_from"], products)
         campaign = Campaign(
             name=campaign_data["name"],
             id=campaign_data.get("id"),
