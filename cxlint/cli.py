@@ -181,6 +181,8 @@ def _campaign_inputs(
     """The files a check reads (or keeps), which no report of it may overwrite."""
     inputs = {campaign.path: "the campaign manifest"}
     inputs.update((str(c.path), "a creative file this campaign reads") for c in campaign.creatives)
+    sheets = {p.location.file for p in campaign.products if p.location} - {campaign.path}
+    inputs.update((sheet, "the products sheet this campaign reads") for sheet in sheets)
     if baseline:
         inputs[baseline] = "the baseline this run compares with"
     if cache:
@@ -278,7 +280,11 @@ def _run(
 
 
 def _emit(
-    result: RunResult, reports: list[tuple[str, str | None]], color: bool | None, verbose: bool
+    result: RunResult,
+    reports: list[tuple[str, str | None]],
+    color: bool | None,
+    verbose: bool,
+    repo_root: str | None = None,
 ) -> None:
     from cxlint.output import write_output
     from cxlint.report import streamer
@@ -287,7 +293,9 @@ def _emit(
         use_colour = (
             (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
         )
-        data = streamer(fmt)(result, color=use_colour and path is None, verbose=verbose)
+        data = streamer(fmt)(
+            result, color=use_colour and path is None, verbose=verbose, repo_root=repo_root
+        )
         write_output(path, data)
         if path and path != "-":
             _invocation.written.append(path)
@@ -333,6 +341,15 @@ def _catalogue_rules() -> dict[str, set[str]]:
     from cxlint.catalogue import load_catalogue
 
     return {name: set(rule.options) for name, rule in load_catalogue().items()}
+
+
+_REPO_ROOT = click.option(
+    "--repo-root",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Name the manifest relative to this folder in SARIF, github and gitlab reports "
+    "(default: the git top level above the manifest, else the current folder).",
+)
 
 
 def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -451,6 +468,7 @@ def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Keep validators (ETag, Last-Modified) and page facts in DIR; re-runs ask "
             "for unchanged pages with conditional requests (304) and skip re-reading them.",
         ),
+        _REPO_ROOT,
         click.option("--verbose", "-v", is_flag=True, help="Also list the subjects that passed."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
         click.option("--color/--no-color", default=None, help="Colour (default: on a terminal)."),
@@ -465,7 +483,7 @@ def _check(
 ) -> int:
     from cxlint import urls
     from cxlint.engine import RunOptions
-    from cxlint.manifest import load_manifest, load_manifest_text
+    from cxlint.manifest import load_manifest, load_manifest_text, require_subjects
     from cxlint.output import refuse_clobbering
 
     reports = _reports(kw["fmt"], kw["output"], kw["extra_reports"])
@@ -479,6 +497,7 @@ def _check(
         )
     else:
         campaign = load_manifest(manifest_path, base_url=base_url, rules=_catalogue_rules())
+    require_subjects(campaign)
     campaign.secrets.extend(headers.values())
     _invocation.secrets = campaign.secrets
     refuse_clobbering(
@@ -491,7 +510,7 @@ def _check(
     jobs = kw["jobs"] or _cpu_count()
     result = _run(campaign, options, _split(kw["select"]), _split(kw["ignore"]), kw["quiet"], jobs)
     result = _compare(result, baseline)
-    _emit(result, reports, kw["color"], kw["verbose"])
+    _emit(result, reports, kw["color"], kw["verbose"], kw["repo_root"])
     return _exit_code(result, kw["fail_on"])
 
 
@@ -663,6 +682,7 @@ def explain(rule: str) -> None:
 )
 @click.option("--color/--no-color", default=None)
 @click.option("--verbose", "-v", is_flag=True)
+@_REPO_ROOT
 def report(
     run: str,
     fmt: str,
@@ -671,6 +691,7 @@ def report(
     baseline: str | None,
     color: bool | None,
     verbose: bool,
+    repo_root: str | None,
 ) -> None:
     """Render a saved JSON report (RUN.json) in another format."""
     from cxlint.output import refuse_clobbering
@@ -683,7 +704,7 @@ def report(
     if old is None and fail_on == "new" and result.baseline is None:
         raise UsageError("--fail-on new needs --baseline OLD.json (or a report made with one)")
     result = _compare(result, old)
-    _emit(result, [(fmt, output)], color, verbose)
+    _emit(result, [(fmt, output)], color, verbose, repo_root)
     sys.exit(_exit_code(result, fail_on))
 
 
@@ -708,12 +729,14 @@ def report(
     help="Also write the merged report in FORMAT to PATH; repeatable.",
 )
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="never", show_default=True)
+@_REPO_ROOT
 def merge(
     reports: tuple[str, ...],
     output: str | None,
     fmt: str,
     extra_reports: tuple[str, ...],
     fail_on: str,
+    repo_root: str | None,
 ) -> None:
     """Join the JSON reports of shards (check --shard K/N) into one report."""
     from cxlint.output import refuse_clobbering
@@ -731,7 +754,7 @@ def merge(
     missing = missing_shards(result)
     if missing:
         click.echo(f"cxlint: warning: shard {', '.join(missing)} not merged", err=True)
-    _emit(result, wanted, False, False)
+    _emit(result, wanted, False, False, repo_root)
     sys.exit(_exit_code(result, fail_on))
 
 

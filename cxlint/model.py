@@ -313,6 +313,7 @@ class SubjectResult:
     channel: str | None = None
     checks: list[Check] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    seconds: float | None = None  # how long checking it took (None in older reports)
 
 
 @dataclass

@@ -66,11 +66,16 @@ def test_a_failure_per_error_with_message_and_evidence(demo: RunResult, tmp_path
     assert "dropped at hop 1" in failure.text
     assert "fix: Make the redirect at /go/spring keep the query string" in failure.text
     assert "manifest: cxlint-demo.yaml:76" in failure.text
+    # one <failure> per failing case: the first error, the others in its text
     v710 = cases["product v710"]
-    assert [r.type for r in v710.result] == ["model-not-on-product-page", "search-misses-product"]
-    assert 'search "V710" (model): 0 results, product absent' in v710.result[1].text
-    errors = sum(1 for f in demo.findings if f.severity == "error" and not f.acknowledged)
-    assert sum(len(case.result) for case in cases.values()) == errors
+    (failure,) = v710.result
+    assert failure.type == "model-not-on-product-page"
+    assert failure.message.endswith("never shows its model number V710. (and 1 more)")
+    assert failure.text.startswith("1. model-not-on-product-page: The product page of")
+    assert "\n\n2. search-misses-product: " in failure.text
+    assert 'search "V710" (model): 0 results, product absent' in failure.text
+    failing = {f.subject.key for f in demo.findings if f.severity == "error" and not f.acknowledged}
+    assert [len(case.result) for case in cases.values() if case.result] == [1] * len(failing)
 
 
 def test_failures_count_failing_subjects(demo: RunResult, tmp_path: Path) -> None:
@@ -113,7 +118,7 @@ def test_site_text_cannot_break_the_xml(demo: RunResult, tmp_path: Path) -> None
     assert_valid(data)
     cases = [case for suite in parse(demo, tmp_path) for case in suite]
     failure = next(r for case in cases for r in case.result if r.type == finding.rule)
-    assert failure.message == 'ok]]></failure><x a="1"/>[31m & <b>'
+    assert failure.message == 'ok]]></failure><x a="1"/>[31m & <b> (and 1 more)'
 
 
 def test_baseline_marks_failures_and_lists_fixed(demo: RunResult, tmp_path: Path) -> None:
@@ -122,7 +127,10 @@ def test_baseline_marks_failures_and_lists_fixed(demo: RunResult, tmp_path: Path
     assert_valid(data)
     cases = {case.name: case for suite in parse(result, tmp_path) for case in suite}
     v710 = cases["/v710?utm_source=vanityfair&utm_medium=print&utm_campaign=v710-launch"]
-    assert [r.message.split("]")[0] + "]" for r in v710.result] == ["[new]", "[still present]"]
+    (failure,) = v710.result
+    assert failure.message.startswith("[new] ")
+    assert "\n2. product-not-on-page: " in failure.text
+    assert "which the campaign promises. [still present]" in failure.text
     h500 = cases["/go/h500?utm_source=facebook&utm_medium=social&utm_campaign=v710-launch"]
     assert "fixed since old.json: page-unreachable" in h500.system_out
 
@@ -137,3 +145,17 @@ def test_an_empty_run_is_still_valid() -> None:
 def test_every_subject_type_has_a_suite() -> None:
     """A subject type without a suite would drop its findings from the test tab."""
     assert set(SUITES) == set(get_args(SubjectType))
+
+
+def test_times_are_real(demo: RunResult, tmp_path: Path) -> None:
+    """Each case the seconds its subject took, each suite their sum, the whole the run's."""
+    for number, subject in enumerate(demo.subjects, 1):
+        subject.seconds = number / 4
+    data = render(demo)
+    assert_valid(data)
+    xml = parse(demo, tmp_path)
+    times = {case.name: case.time for suite in xml for case in suite}
+    assert times["product v710"] == next(s.seconds for s in demo.subjects if s.subject.id == "v710")
+    for suite in xml:
+        assert suite.time == pytest.approx(sum(case.time for case in suite))
+    assert float(etree.fromstring(data).get("time")) == demo.stats["seconds"] > 0

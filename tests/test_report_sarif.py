@@ -14,7 +14,7 @@ from cxlint.catalogue import load_catalogue
 from cxlint.model import RunResult
 from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import read
-from cxlint.report.sarif import FINGERPRINT, render
+from cxlint.report.sarif import FINGERPRINT, one_line, render
 
 DATA = Path(__file__).parent / "data"
 
@@ -24,8 +24,8 @@ def demo() -> RunResult:
     return read(str(DATA / "report-demo.json"))
 
 
-def sarif(result: RunResult) -> dict[str, Any]:
-    return json.loads(render(result))
+def sarif(result: RunResult, **kw: Any) -> dict[str, Any]:
+    return json.loads(render(result, **kw))
 
 
 def validate(document: dict[str, Any]) -> None:
@@ -60,7 +60,12 @@ def test_one_run_with_the_catalogue_as_rules(demo: RunResult) -> None:
     rule = rules["tracking-dropped"]
     doc = catalogue["tracking-dropped"]
     assert rule["name"] == "TrackingDropped"
-    assert rule["shortDescription"]["text"] == doc.summary
+    # one line, as viewers show it for the rule's title; the whole summary is in help
+    assert rule["shortDescription"]["text"] == one_line(doc.summary)
+    assert doc.summary in rule["help"]["text"]
+    for descriptor in rules.values():
+        short = descriptor.get("shortDescription", {"text": "x."})["text"]
+        assert "\n" not in short and short.endswith(".")
     assert rule["fullDescription"]["text"] == doc.why
     assert doc.fix in rule["help"]["text"] and doc.fix in rule["help"]["markdown"]
     assert rule["defaultConfiguration"]["level"] == "error"
@@ -83,7 +88,7 @@ def test_results_sit_at_the_manifest_line_of_their_subject(demo: RunResult) -> N
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == finding.rule
         (location,) = result["locations"]
         physical = location["physicalLocation"]
-        assert physical["artifactLocation"]["uri"] == "cxlint-demo.yaml"
+        assert physical["artifactLocation"] == {"uri": "cxlint-demo.yaml", "uriBaseId": "SRCROOT"}
         assert physical["region"] == {"startLine": finding.line, "startColumn": finding.column}
     spring = next(r for r in run["results"] if r["ruleId"] == "tracking-dropped")
     assert spring["locations"][0]["physicalLocation"]["region"]["startLine"] == 76
@@ -93,23 +98,35 @@ def test_results_sit_at_the_manifest_line_of_their_subject(demo: RunResult) -> N
     assert partial["level"] == "warning"
 
 
-def test_the_manifest_uri_is_relative_to_the_working_directory(
+def test_the_manifest_uri_is_relative_to_the_repository_root(
     demo: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Run from a subfolder of a git checkout, with the manifest named relative to it: the
+    URI is relative to the checkout's top level, with uriBaseId, as code scanning needs."""
+    (tmp_path / ".git").mkdir()
     (tmp_path / "campaigns").mkdir()
-    manifest = tmp_path / "campaigns" / "spring sale.yaml"
+    (tmp_path / "ci").mkdir()
+    demo.campaign["manifest"] = "../campaigns/spring sale.yaml"
     for finding in demo.findings:
-        finding.file = str(manifest)
-    monkeypatch.chdir(tmp_path)
-    run = sarif(demo)["runs"][0]
-    uris = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
-    }
-    assert uris == {"campaigns/spring%20sale.yaml"}
-    assert run["artifacts"] == [
-        {"location": {"uri": "campaigns/spring%20sale.yaml"}, "roles": ["analysisTarget"]}
-    ]
-    validate(sarif(demo))
+        finding.file = "../campaigns/spring sale.yaml"
+    monkeypatch.chdir(tmp_path / "ci")
+    want = {"uri": "campaigns/spring%20sale.yaml", "uriBaseId": "SRCROOT"}
+    for document in (sarif(demo), sarif(demo, repo_root=str(tmp_path))):
+        run = document["runs"][0]
+        uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+        assert uris == [want] * len(demo.findings)
+        assert run["artifacts"] == [{"location": want, "roles": ["analysisTarget"]}]
+        assert set(run["originalUriBaseIds"]) == {"SRCROOT"}
+        assert str(tmp_path) not in json.dumps(document)  # no machine's folders
+        validate(document)
+    # --repo-root names another root: the path is relative to it
+    run = sarif(demo, repo_root=str(tmp_path / "campaigns"))["runs"][0]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "spring%20sale.yaml", "uriBaseId": "SRCROOT"}
+    # outside the root: as given, without a base
+    run = sarif(demo, repo_root=str(tmp_path / "ci"))["runs"][0]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "../campaigns/spring%20sale.yaml"}
 
 
 def test_fingerprints_survive_moved_lines_and_new_wording(demo: RunResult) -> None:

@@ -22,6 +22,8 @@ FORMATS: dict[str, str] = {
     "sarif": "sarif",
     "markdown": "markdown",
     "html": "html",
+    "github": "github",  # workflow commands: annotations on the manifest's lines
+    "gitlab": "gitlab",  # GitLab Code Quality JSON
 }
 # the file name extension each format is usually saved with (cxlint demo, examples)
 EXTENSIONS: dict[str, str] = {
@@ -31,6 +33,8 @@ EXTENSIONS: dict[str, str] = {
     "sarif": "sarif",
     "markdown": "md",
     "html": "html",
+    "github": "github",
+    "gitlab": "codequality.json",
 }
 
 

@@ -78,6 +78,8 @@ def _subject(s: SubjectResult) -> dict[str, Any]:
             {"rule": c.rule, "status": c.status, **({"reason": c.reason} if c.reason else {})}
             for c in s.checks
         ],
+        # only when measured: reports of older runs read back unchanged
+        **({"seconds": s.seconds} if s.seconds is not None else {}),
     }
 
 
@@ -129,6 +131,7 @@ def from_dict(data: dict[str, Any]) -> RunResult:
             location,
             item.get("channel"),
             [Check(c["rule"], c["status"], c.get("reason")) for c in item["checks"]],
+            seconds=item.get("seconds"),
         )
     for f in data["findings"]:
         finding = _read_finding(f)

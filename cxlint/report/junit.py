@@ -1,7 +1,10 @@
 """JUnit XML for the test tabs of Jenkins, GitLab and friends.
 
-One <testsuite> per subject type, one <testcase> per subject, one <failure> per error, with
-the finding's message as the failure message and its evidence, fix and manifest line as text.
+One <testsuite> per subject type, one <testcase> per subject. A failing testcase has one
+<failure> (CI tools and the JUnit XSD expect at most one): its first error's rule and message,
+and in its text every error of the subject with its evidence, fix, docs and manifest line.
+Times are real: each testcase the seconds its subject took (wall time, waits for the shared
+rate limits included), each suite the sum of its cases, the whole the run's duration.
 
 Warnings and info do not fail a testcase: they are listed in its <system-out>. CI test tabs
 show every failure as a red, broken test, and cxlint's default gate (`--fail-on error`) lets
@@ -74,7 +77,7 @@ def _suite(
         failures=str(sum(1 for s in subjects if _errors(s))),
         errors="0",
         skipped=str(sum(1 for s in subjects if _all_skipped(s))),
-        time=_seconds(0),
+        time=_seconds(sum(s.seconds or 0 for s in subjects)),
         timestamp=_x(result.started),
         package=f"cxlint.{kind}",
         file=_x(result.campaign.get("manifest") or ""),
@@ -99,12 +102,25 @@ def _case(result: RunResult, kind: str, subject: SubjectResult, fixed: list[Find
         "testcase",
         name=_x(_name(subject)),
         classname=f"cxlint.{kind}",
-        time=_seconds(0),
+        time=_seconds(subject.seconds),
     )
-    for f in _errors(subject):
-        mark = f"[{_MARKS[f.baseline]}] " if f.baseline else ""
-        failure = ET.SubElement(case, "failure", type=f.rule, message=_x(mark + f.message))
-        failure.text = _x("\n".join(_details(result, f)))
+    errors = _errors(subject)
+    if errors:
+        first = errors[0]
+        mark = f"[{_MARKS[first.baseline]}] " if first.baseline else ""
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        failure = ET.SubElement(
+            case, "failure", type=first.rule, message=_x(mark + first.message + more)
+        )
+        text: list[str] = []
+        for number, f in enumerate(errors, 1):
+            if len(errors) > 1:  # each error headed by its number, rule and message
+                if number > 1:
+                    text.append("")
+                mark = f" [{_MARKS[f.baseline]}]" if f.baseline else ""
+                text.append(f"{number}. {f.rule}: {f.message}{mark}")
+            text += _details(result, f)
+        failure.text = _x("\n".join(text))
     if _all_skipped(subject):
         reasons = sorted({c.reason or "" for c in subject.checks})
         ET.SubElement(case, "skipped", message=_x("; ".join(reasons)))

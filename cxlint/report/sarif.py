@@ -1,19 +1,21 @@
 """SARIF 2.1.0, so GitHub code scanning (and other SARIF viewers) annotate the manifest.
 
-One run. `tool.driver.rules` is the whole catalogue with its documentation; each result is
-located at the manifest line that declared its subject, relative to the working directory
-(run cxlint from the repository root, as CI does, and the path is the repository path).
-`partialFingerprints` hash the rule and the subject, so an alert keeps its identity when the
-manifest's lines move. Acknowledged findings carry an in-source suppression (the manifest's
-`ignore:`). With a baseline, results carry `baselineState` (new / unchanged); fixed findings
-are listed in the run's properties, not as results, so viewers never raise them as alerts.
+One run. `tool.driver.rules` is the whole catalogue with its documentation (a one-line
+`shortDescription`, as viewers show it as the rule's title); each result is located at the
+manifest line that declared its subject, by a URI relative to the repository root
+(`uriBaseId` SRCROOT: --repo-root, else the git top level above the manifest) as GitHub code
+scanning needs it. `partialFingerprints` carry the finding's fingerprint (its rule, subject
+and what), so an alert keeps its identity when the manifest's lines move. Acknowledged
+findings carry an in-source suppression (the manifest's `ignore:`). With a baseline, results
+carry `baselineState` (new / unchanged); fixed findings are listed in the run's properties,
+not as results, so viewers never raise them as alerts.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path, PurePath
+import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -21,14 +23,23 @@ from cxlint.catalogue import Rule, load_catalogue
 from cxlint.errors import UsageError
 from cxlint.model import Finding, RunResult, help_uri
 from cxlint.report.evidence import lines
+from cxlint.report.paths import located, repo_path, root_for
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT = "cxlintFinding/v1"
+SRCROOT = "SRCROOT"  # GitHub code scanning reads URIs relative to the repository root
 _BASELINE_STATES = {"new": "new", "present": "unchanged"}
 
 
-def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: Any) -> bytes:
+def render(
+    result: RunResult,
+    *,
+    catalogue: dict[str, Rule] | None = None,
+    repo_root: str | None = None,
+    **_: Any,
+) -> bytes:
+    root = root_for(result.campaign.get("manifest"), repo_root)
     rules = _catalogue(catalogue)
     used = sorted({f.rule for f in result.findings} - set(rules))
     descriptors = [_rule(r, result) for r in rules.values()] + [{"id": name} for name in used]
@@ -45,18 +56,24 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
         },
         "automationDetails": {"id": f"cxlint/{result.campaign.get('id') or 'campaign'}/"},
         "invocations": [_invocation(result)],
-        "results": [_result(f, result, index) for f in result.findings],
+        "results": [_result(f, result, index, root) for f in result.findings],
         "columnKind": "unicodeCodePoints",
         "properties": {
             "campaign": result.campaign,
             "origin": result.origin,
         },
     }
-    artifacts = sorted({_uri(f.file) for f in result.findings if f.file})
+    artifacts = {json.dumps(_artifact(f.file, root)) for f in result.findings if f.file}
     if artifacts:
         run["artifacts"] = [
-            {"location": {"uri": uri}, "roles": ["analysisTarget"]} for uri in artifacts
+            {"location": json.loads(item), "roles": ["analysisTarget"]}
+            for item in sorted(artifacts)
         ]
+    if any('"uriBaseId"' in item for item in artifacts):
+        # no "uri": the root's absolute path is the runner's business, not the report's
+        run["originalUriBaseIds"] = {
+            SRCROOT: {"description": {"text": "The root of the repository holding the manifest."}}
+        }
     if result.baseline is not None:
         run["properties"]["baseline"] = result.baseline
         run["properties"]["fixed"] = [
@@ -94,7 +111,7 @@ def _rule(rule: Rule, result: RunResult) -> dict[str, Any]:
     descriptor: dict[str, Any] = {
         "id": rule.name,
         "name": "".join(part.capitalize() for part in rule.name.split("-")),
-        "shortDescription": {"text": rule.summary},
+        "shortDescription": {"text": one_line(rule.summary)},
         "fullDescription": {"text": rule.why},
         "help": {"text": help_text, "markdown": help_markdown},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
@@ -114,7 +131,7 @@ def _invocation(result: RunResult) -> dict[str, Any]:
     return invocation
 
 
-def _result(f: Finding, result: RunResult, index: dict[str, int]) -> dict[str, Any]:
+def _result(f: Finding, result: RunResult, index: dict[str, int], root: Path) -> dict[str, Any]:
     evidence = lines(f.evidence, result.origin)
     text = f.message
     if evidence:
@@ -125,7 +142,7 @@ def _result(f: Finding, result: RunResult, index: dict[str, int]) -> dict[str, A
         "ruleIndex": index[f.rule],
         "level": LEVELS.get(f.severity, "warning"),
         "message": {"text": text},
-        "locations": [_location(f)],
+        "locations": [_location(f, root)],
         "partialFingerprints": {FINGERPRINT: f.fingerprint},
         "properties": {
             "code": f.code,
@@ -143,8 +160,8 @@ def _result(f: Finding, result: RunResult, index: dict[str, int]) -> dict[str, A
     return item
 
 
-def _location(f: Finding) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(f.file or "")}}
+def _location(f: Finding, root: Path) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": _artifact(f.file or "", root)}
     if f.line is not None:
         region: dict[str, Any] = {"startLine": f.line}
         if f.column is not None:
@@ -156,13 +173,28 @@ def _location(f: Finding) -> dict[str, Any]:
     }
 
 
-def _uri(file: str) -> str:
-    """The manifest as a URI reference relative to the working directory, where possible."""
-    path = Path(file)
-    if path.is_absolute():
-        try:
-            path = path.relative_to(Path.cwd())
-        except ValueError:
-            return path.as_uri()
-    posix = PurePath(os.path.normpath(path)).as_posix()
-    return quote(posix, safe="/-._~")
+def _artifact(file: str, root: Path) -> dict[str, str]:
+    """The manifest as a URI relative to the repository root (uriBaseId SRCROOT); outside the
+    root, as cxlint was given it."""
+    inside = repo_path(file, root) if file else None
+    if inside is not None:
+        return {"uri": quote(inside, safe="/-._~"), "uriBaseId": SRCROOT}
+    return {"uri": quote(located(file, root), safe="/-._~")}
+
+
+def one_line(text: str) -> str:
+    """The first sentence of a rule's summary, on one line: a full stop inside brackets does
+    not end it, and a long one loses its bracketed asides."""
+    depth, cut = 0, len(text)
+    for i, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+        elif char == "." and depth == 0 and text[i + 1 : i + 2] in (" ", "\n"):
+            cut = i
+            break
+    sentence = " ".join(text[:cut].split())
+    if len(sentence) > 120:
+        sentence = re.sub(r" \([^()]*\)", "", sentence)
+    return sentence.rstrip(".") + "."
