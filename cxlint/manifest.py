@@ -183,6 +183,11 @@ def _parse(text: str | bytes, file: str) -> _Source:
         raise _yaml_error(exc, text, file, _Loader) from None
 
 
+_SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+_SPREADSHEET = (
+    "this looks like a spreadsheet, not a manifest: run `cxlint init --products {name}` "
+    "to draft a manifest from it"
+)
 _RETRY_BYTES = 1_000_000  # the pure-Python parser takes about a second per megabyte
 
 
@@ -197,6 +202,11 @@ def _read(text: str, file: str, loader_class: type) -> _Source:
                 "the manifest is empty; start it with 'version: 1'", Location(file, 1, 1)
             )
         if not isinstance(root, yaml.MappingStartEvent):
+            first_line = text.lstrip().split("\n", 1)[0]
+            if isinstance(root, yaml.ScalarEvent) and re.search(
+                r"[^,;\t]+([,;\t])[^,;\t]+\1", first_line
+            ):
+                raise UsageError(_SPREADSHEET.format(name=file), Location(file, 1, 1))
             kind = "a list" if isinstance(root, yaml.SequenceStartEvent) else "a single value"
             raise UsageError(
                 f"the manifest must be a mapping of keys like 'version:' and 'site:', not {kind}",
@@ -213,7 +223,8 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str, loader_class: type) -
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         location = _mark_location(file, mark) if mark is not None else Location(file, 1, 1)
-        return UsageError(_yaml_message(exc), location)
+        layout = _layout_problem(text, file, mark.line) if mark is not None else None
+        return layout or UsageError(_yaml_message(exc), location)
     if isinstance(exc, yaml.reader.ReaderError):
         position = exc.position
         if loader_class is not _Loader:  # libyaml counts bytes of UTF-8, not characters
@@ -224,6 +235,63 @@ def _yaml_error(exc: yaml.YAMLError, text: str, file: str, loader_class: type) -
             _offset_location(file, text, position),
         )
     return UsageError(f"invalid YAML: {exc}", Location(file, 1, 1))  # no position given
+
+
+def _layout_problem(text: str, file: str, index: int) -> UsageError | None:
+    """The usual cause of broken YAML said in words: a tab, or a line indented to no level
+    of the lines above it ("this line is indented 3 spaces but the list above uses 2")."""
+    lines = text.split("\n")
+    if index >= len(lines):
+        return None
+    line = lines[index]
+    content = line.lstrip(" \t")
+    lead = line[: len(line) - len(content)]
+    if "\t" in lead:
+        column = lead.index("\t") + 1
+        return UsageError(
+            f"a tab at line {index + 1}:{column}: indent with spaces, not tabs",
+            Location(file, index + 1, column),
+        )
+    if not content or content.startswith("#"):
+        return None
+    levels: dict[int, str] = {}  # indent of each line this one could line up with → its kind
+    bound: int | None = None  # above the nearest line, only less indented lines are parents
+    for above in reversed(lines[:index]):
+        stripped = above.lstrip(" ")
+        indent = len(above) - len(stripped)
+        if not stripped.strip() or stripped.startswith(("#", "---")) or stripped[0] == "\t":
+            continue
+        if bound is not None and indent >= bound:
+            continue
+        dash = re.match(r"-( +)(?=\S)", stripped)
+        levels.setdefault(indent, "list" if dash else "keys")
+        if dash:  # "  - name: a": the entry's own keys line up after the dash
+            levels.setdefault(indent + 1 + len(dash.group(1)), "entry")
+        bound = indent
+        if indent == 0:
+            break
+    n = len(lead)
+    if not levels or n in levels:
+        return None
+    distance = min(abs(level - n) for level in levels)
+    near = sorted(level for level in levels if abs(level - n) == distance)
+    if len(near) > 1:  # a list item lines up with a list; a key with keys
+        is_item = content.startswith("- ") or content == "-"
+        alike = [level for level in near if (levels[level] == "list") == is_item]
+        near = alike if len(alike) == 1 else near
+    if len(near) > 1:
+        above_text = f"the lines above are at {near[0]} or {near[1]} spaces"
+    else:
+        kind, level = levels[near[0]], near[0]
+        above_text = {
+            "list": f"the list above uses {level}",
+            "keys": f"the keys above use {level}",
+            "entry": f"the entry above has its keys at {level}",
+        }[kind]
+    return UsageError(
+        f"this line is indented {n} space{'s' * (n != 1)} but {above_text}",
+        Location(file, index + 1, n + 1),
+    )
 
 
 def _show_tag(tag: str) -> str:
@@ -746,6 +814,13 @@ class _Builder:
 
     def url(self, value: str, path: JsonPath, what: str) -> str:
         """`value` resolved against site.url and moved to --base-url; an error if not http(s)."""
+        meant = urls.missing_scheme(value)
+        if meant:  # resolved, `www.shop.example/lp` would be a path on the site, and a 404
+            self.error(
+                f"{what} '{_short(urls.redact(value))}' has no https:// in front; "
+                f"write {_short(urls.redact(meant))}",
+                self.src.at(path),
+            )
         absolute = urls.resolve(value, self.relative_base)
         if not urls.is_http_url(absolute):
             written = self.src.raw.get(path, value)
@@ -1056,6 +1131,16 @@ def load_manifest_text(
     return pickle.loads(packed)  # type: ignore[no-any-return]
 
 
+def require_subjects(campaign: Campaign) -> None:
+    """`cxlint check` of a manifest that names nothing to check is a mistake, not a pass.
+    (The loader itself accepts it: a site-only manifest is a valid start.)"""
+    if not (campaign.products or campaign.landing_pages or campaign.creatives):
+        raise UsageError(
+            "nothing to check: add products or landing_pages",
+            campaign.location or Location(campaign.path, 1, 1),
+        )
+
+
 def load_manifest(
     path: str | os.PathLike[str],
     *,
@@ -1068,6 +1153,8 @@ def load_manifest(
     file = Path(name)
     if not file.exists():
         raise UsageError(f"manifest not found: {name}")
+    if file.suffix.lower() in _SHEET_SUFFIXES:
+        raise UsageError(_SPREADSHEET.format(name=name))
     if file.is_dir():
         raise UsageError(f"the manifest is a folder, not a file: {name}")
     try:

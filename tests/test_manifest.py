@@ -350,15 +350,15 @@ ERROR_CASES = [
     pytest.param(
         "version: 1\n  campaign: x\n",
         2,
-        11,
-        "invalid YAML: mapping values are not allowed here",
+        3,
+        "this line is indented 2 spaces but the keys above use 0",
         id="yaml-bad-indent",
     ),
     pytest.param(
         "version: 1\n\tcampaign: x\n",
         2,
         1,
-        "invalid YAML: found character '\\t' that cannot start any token",
+        "a tab at line 2:1: indent with spaces, not tabs",
         id="yaml-tab",
     ),
     pytest.param(

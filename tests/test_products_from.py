@@ -80,3 +80,15 @@ def test_check_exits_2_with_the_row(tmp_path: Path) -> None:
     assert result.output.strip() == (
         f"cxlint: error: {tmp_path / 'sheets' / 'products.csv'}:2: no model number and no name"
     )
+
+
+def test_no_report_overwrites_the_sheet(tmp_path: Path) -> None:
+    write(tmp_path, "E398,Motorola E398,,\nX1,Phone X1,,\n")
+    sheet = tmp_path / "sheets" / "products.csv"
+    before = sheet.read_text()
+    result = CliRunner().invoke(
+        main, ["check", str(tmp_path / "campaign.yaml"), "--report", f"json:{sheet}"]
+    )
+    assert result.exit_code == 2
+    assert "it is the products sheet this campaign reads" in result.output
+    assert sheet.read_text() == before
