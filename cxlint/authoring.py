@@ -37,6 +37,8 @@ class Draft:
     landing_pages: list[Entry] = field(default_factory=list)
     products_file: str | None = None
     links_file: str | None = None
+    from_site: str | None = None  # "from 3 pages of https://shop.example"
+    skipped: list[str] = field(default_factory=list)  # pages that gave no product, and why
 
 
 def schema_location() -> str:
@@ -61,7 +63,10 @@ def _with_note(line: str, note: str | None) -> str:
 
 
 def _entry(entry: Entry, source: str | None) -> list[str]:
-    lines = [f"  # {source} row {entry.row}"] if source else []
+    if entry.source:
+        lines = [f"  # {entry.source}"]
+    else:
+        lines = [f"  # {source} row {entry.row}"] if source else []
     for i, (key, value) in enumerate(entry.data.items()):
         lead = "  - " if i == 0 else "    "
         if isinstance(value, list):
@@ -72,9 +77,13 @@ def _entry(entry: Entry, source: str | None) -> list[str]:
     return lines
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def render(draft: Draft, output_name: str) -> str:
     """The manifest's text, with comments for the person who edits it next."""
-    sources = [f for f in (draft.products_file, draft.links_file) if f]
+    sources = [f for f in (draft.products_file, draft.from_site, draft.links_file) if f]
     made = "from " + " and ".join(sources) if sources else "from your answers"
     run = output_name if output_name != "-" else "campaign.yaml"
     lines = [
@@ -110,6 +119,9 @@ def render(draft: Draft, output_name: str) -> str:
             lines += _entry(entry, draft.products_file)
     else:
         lines.append("products: []  # - {name: Motorola RAZR V710, model: V710, url: /phones/v710}")
+    if draft.skipped:
+        lines.append("# Pages read that gave no product (add them by hand if they should):")
+        lines += [f"#   {_one_line(why)}" for why in draft.skipped]
     lines += [
         "",
         "# The links the campaign prints or sends, with their tracking (utm_*) parameters;",
@@ -247,6 +259,11 @@ class InitOptions:
     links: str | None = None
     force: bool = False
     interactive: bool = False
+    from_url: tuple[str, ...] = ()
+    from_sitemap: str | None = None
+    match: str | None = None
+    limit: int = 50
+    fetch: Any = None  # FetchOptions for --from-url and --from-sitemap
 
 
 def _read_sheets(draft: Draft, options: InitOptions) -> None:
@@ -278,6 +295,33 @@ def _read_sheets(draft: Draft, options: InitOptions) -> None:
         )
 
 
+def _read_site(draft: Draft, options: InitOptions) -> None:
+    from cxlint.fetch import FetchOptions
+    from cxlint.site_draft import draft_from_site
+
+    drafted, note = draft_from_site(
+        list(options.from_url),
+        options.from_sitemap,
+        options.match,
+        options.limit,
+        draft.site_url,
+        options.fetch or FetchOptions(),
+    )
+    for why in drafted.skipped:
+        click.echo(f"cxlint: note: not drafted: {why}", err=True)
+    if note:
+        click.echo(f"cxlint: note: {note}", err=True)
+    if not drafted.entries:
+        raise UsageError(
+            f"no product could be drafted from the {len(drafted.skipped)} pages read (each is "
+            "named above); give their product pages, or --products FILE"
+        )
+    draft.products = drafted.entries
+    draft.skipped = drafted.skipped
+    pages = len(drafted.entries) + len(drafted.skipped)
+    draft.from_site = f"{pages} page{'s' * (pages != 1)} of {urls.origin(draft.site_url)}"
+
+
 def _say_ignored(sheet: sheets.Sheet) -> None:
     if sheet.ignored:
         names = ", ".join(repr(h) for h in sheet.ignored)
@@ -297,7 +341,19 @@ def init(options: InitOptions) -> str:
     inputs = {p: "a spreadsheet cxlint init reads" for p in (options.products, options.links) if p}
     refuse_clobbering([output], inputs)
 
+    from_site = list(options.from_url) + ([options.from_sitemap] if options.from_sitemap else [])
+    for url in from_site:
+        if not urls.is_http_url(url):
+            raise UsageError(f"--from-url and --from-sitemap take http(s) addresses, not {url!r}")
+    if from_site and options.products:
+        raise UsageError(
+            "draft from --products or from the site (--from-url, --from-sitemap), not both"
+        )
+    if (options.match or options.limit != 50) and not options.from_sitemap:
+        raise UsageError("--match and --limit choose pages of --from-sitemap URL; give it")
     site_url = options.site_url
+    if site_url is None and from_site:
+        site_url = urls.origin(from_site[0])
     if site_url is not None:
         try:
             site_url = _site_url(site_url)
@@ -318,6 +374,8 @@ def init(options: InitOptions) -> str:
     if phone is None and ask:
         phone = _ask("Phone number landing pages must show (empty: none)")
     draft = Draft(name=name, site_url=site_url, campaign_id=campaign_id or None, phone=phone)
+    if from_site:
+        _read_site(draft, options)
     _read_sheets(draft, options)
     if ask and not options.products:
         _ask_products(draft)

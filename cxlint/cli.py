@@ -610,19 +610,33 @@ def _serve_demo(port: int, text: str) -> None:
 @click.option("--phone", help="The phone number landing pages must show.")
 @click.option("--products", metavar="FILE", help="Products from a spreadsheet (.csv or .xlsx).")
 @click.option("--links", metavar="FILE", help="Landing pages from a spreadsheet (.csv or .xlsx).")
+@click.option(
+    "--from-url", multiple=True, metavar="URL", help="Draft a product from this page; repeatable."
+)
+@click.option("--from-sitemap", metavar="URL", help="Draft products from a sitemap's pages.")
+@click.option("--match", metavar="PATTERN", help="Only sitemap pages like this (/products/*).")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=50,
+    show_default=True,
+    help="Most sitemap pages to read.",
+)
+@click.option("--no-robots", "robots", flag_value=False, default=True, help="Ignore robots.txt.")
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
 @click.option(
     "--interactive/--no-input",
     default=None,
     help="Ask for what the flags do not give (default: when run on a terminal).",
 )
-def init(interactive: bool | None, **kw: Any) -> None:
-    """Draft a commented campaign manifest from questions, flags or spreadsheets."""
+def init(interactive: bool | None, robots: bool, **kw: Any) -> None:
+    """Draft a commented campaign manifest from questions, flags, spreadsheets or the site."""
     from cxlint.authoring import InitOptions
     from cxlint.authoring import init as run_init
+    from cxlint.fetch import FetchOptions
 
     ask = sys.stdin.isatty() if interactive is None else interactive
-    run_init(InitOptions(interactive=ask, **kw))
+    run_init(InitOptions(interactive=ask, fetch=FetchOptions(respect_robots=robots), **kw))
 
 
 # --- the catalogue ----------------------------------------------------------------------------

@@ -89,6 +89,7 @@ class Entry:
     row: int
     data: dict[str, Any]
     notes: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # where it came from when not a sheet's row ("drafted from URL")
 
 
 @dataclass
