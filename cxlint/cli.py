@@ -679,6 +679,32 @@ def explain(rule: str) -> None:
     click.echo(rule_text(found), nl=False)
 
 
+# --- editors and pre-commit -------------------------------------------------------------------
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the manifest's JSON Schema (draft-07 keywords, for editors)."""
+    from cxlint.output import write_output
+    from cxlint.validate import schema_text
+
+    write_output(None, schema_text().encode())  # quiet when `| head` closes the pipe
+
+
+@main.command()
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def validate(manifests: tuple[str, ...]) -> None:
+    """Check MANIFEST files offline, as `check` does before a run; exit 2 if one is not valid."""
+    from cxlint.validate import validate_manifests
+
+    problems = validate_manifests(list(manifests))
+    for line in problems:
+        click.echo(f"cxlint: error: {line}", err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{len(manifests)} manifest{'s' if len(manifests) != 1 else ''} valid", err=True)
+
+
 # --- saved runs -------------------------------------------------------------------------------
 
 
