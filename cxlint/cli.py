@@ -288,14 +288,11 @@ def _emit(
 ) -> None:
     from cxlint.output import write_output
     from cxlint.report import streamer
+    from cxlint.terminal import use_colour
 
     for fmt, path in reports:
-        use_colour = (
-            (sys.stdout.isatty() and not os.environ.get("NO_COLOR")) if color is None else color
-        )
-        data = streamer(fmt)(
-            result, color=use_colour and path is None, verbose=verbose, repo_root=repo_root
-        )
+        colour = use_colour(color, sys.stdout.isatty()) and path is None
+        data = streamer(fmt)(result, color=colour, verbose=verbose, repo_root=repo_root)
         write_output(path, data)
         if path and path != "-":
             _invocation.written.append(path)
@@ -343,6 +340,17 @@ def _catalogue_rules() -> dict[str, set[str]]:
     return {name: set(rule.options) for name, rule in load_catalogue().items()}
 
 
+def _complete(name: str) -> Callable[..., Any]:
+    """A completion function of cxlint.terminal, imported only when the shell asks."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+        from cxlint import terminal
+
+        return getattr(terminal, name)(ctx, param, incomplete)
+
+    return complete
+
+
 _REPO_ROOT = click.option(
     "--repo-root",
     type=click.Path(file_okay=False, exists=True),
@@ -365,6 +373,7 @@ def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             multiple=True,
             metavar="FORMAT:PATH",
             help="Also write a report in FORMAT to PATH; repeatable.",
+            shell_complete=_complete("complete_report"),
         ),
         click.option(
             "--fail-on",
@@ -440,10 +449,18 @@ def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Do not verify TLS certificates (self-signed staging servers).",
         ),
         click.option(
-            "--select", multiple=True, metavar="RULES", help="Only these rules (comma list)."
+            "--select",
+            multiple=True,
+            metavar="RULES",
+            help="Only these rules (comma list).",
+            shell_complete=_complete("complete_rule_list"),
         ),
         click.option(
-            "--ignore", multiple=True, metavar="RULES", help="Not these rules (comma list)."
+            "--ignore",
+            multiple=True,
+            metavar="RULES",
+            help="Not these rules (comma list).",
+            shell_complete=_complete("complete_rule_list"),
         ),
         click.option(
             "--jobs",
@@ -660,7 +677,7 @@ def rules_command(fmt: str) -> None:
 
 
 @main.command()
-@click.argument("rule")
+@click.argument("rule", shell_complete=_complete("complete_rule"))
 def explain(rule: str) -> None:
     """Show one rule's documentation."""
     import difflib
