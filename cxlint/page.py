@@ -403,14 +403,11 @@ def _fill_from_html(
         page.main_text = _clean(text(region))
     if not results:  # last: reading the regions cuts the chrome out of the tree
         found = regions.read(body)
-        main_blocks = found.blocks(found.main)
+        main_blocks, product_blocks = found.blocks()
         page.main_text = " ".join(main_blocks)
         page.prices = region_prices(found)
         page.product_region = found.how
-        same = found.product is found.main
-        page.stock = regions.stock_signals(
-            found, main_blocks if same else found.blocks(found.product)
-        )
+        page.stock = regions.stock_signals(found, product_blocks)
 
 
 def _fill_head(page: Page, root: Element, base: str) -> None:

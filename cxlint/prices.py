@@ -276,7 +276,15 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
     return kept
 
 
-_UNMARK = str.maketrans({regions.OLD: None, regions.END_OLD: None, regions.SEP: " "})
+_UNMARK = str.maketrans(
+    {
+        regions.OLD: None,
+        regions.END_OLD: None,
+        regions.SEP: " ",
+        regions.PRODUCT: None,
+        regions.END_PRODUCT: None,
+    }
+)
 
 # Words just before an amount that make it something else than the product's price: an
 # instalment, a shipping cost or threshold, a saving, a cart's total.

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 SEP = "\ue000"
 OLD = "\ue001"
 END_OLD = "\ue002"
-_UNMARK = str.maketrans({OLD: None, END_OLD: None})
-_PLAIN = str.maketrans({SEP: " ", OLD: None, END_OLD: None})
+PRODUCT, END_PRODUCT = "\ue003", "\ue004"  # around the product's block, inside the main one
+_UNMARK = str.maketrans({OLD: None, END_OLD: None, PRODUCT: None, END_PRODUCT: None})
+_PLAIN = str.maketrans({SEP: " ", OLD: None, END_OLD: None, PRODUCT: None, END_PRODUCT: None})
 
 
 def words_of(element: Element, limit: int = 200) -> str:
@@ -69,7 +70,7 @@ BLOCK_TAGS = (
     "main", "nav", "ol", "option", "p", "pre", "section", "select", "summary", "table",
     "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
 )  # fmt: skip
-_CHROME_TAGS = {"nav": "nav", "aside": "aside", "dialog": "dialog"}
+_RARE = {"style", "role", "hidden"}  # attributes read after the walk, on the few that have them
 _SECTION_TAGS = {"header", "footer"}  # the site's own, unless inside an article or main
 _CHROME_ROLES = {
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog",
@@ -140,6 +141,25 @@ _OTHER_WORDS = {
     "excludingtax", "excltax", "exvat", "exclvat", "pricetax", "taxexcluded",
 }  # fmt: skip
 
+# Flags of the words only (never an element's): a word shown-on-some-screens, stock, none.
+SHOWN, STOCK, NONE = 1 << 20, 1 << 21, 1 << 22
+_WORDS: dict[str, int] = {}
+for _flag, _words in (
+    (CHROME, _CHROME_WORDS),
+    (CART, _CART_WORDS),
+    (BUY, _BUY_WORDS),
+    (NOTIFY, _NOTIFY_WORDS),
+    (OUT, _OUT_WORDS),
+    (HIDDEN, _HIDDEN_WORDS),
+    (SHOWN, _SHOWN_WORDS),
+    (OLD_PRICE, _OLD_WORDS),
+    (OTHER_PRICE, _OTHER_WORDS),
+    (BUTTON, {"button", "btn"}),
+    (STOCK, {"stock", "availability"}),
+    (NONE, {"out", "empty", "none"}),
+):
+    for _word in _words:
+        _WORDS[_word] = _WORDS.get(_word, 0) | _flag
 _MODIFIERS = {"has", "with", "show", "no", "without", "hide", "is", "enable", "enabled", "tpl"}
 _LAYOUT = {"layout", "template", "page", "enabled", "active", "open", "visible", "collapsed"}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -156,7 +176,8 @@ def names(value: str) -> int:
     flags = _NAMES.get(value)
     if flags is not None:
         return flags
-    words = _WORD.findall(_CAMEL.sub(" ", value).lower())
+    lower = value.lower()
+    words = _WORD.findall(lower if lower == value else _CAMEL.sub(" ", value).lower())
     # "has-sidebar", "showSidebar", "no-cart", "sidebar-layout": a layout's modifier, named
     # after the chrome beside the content it wraps. Such a word is left out.
     words = [
@@ -165,34 +186,24 @@ def names(value: str) -> int:
         if not (i and words[i - 1] in _MODIFIERS)
         and not (i + 1 < len(words) and words[i + 1] in _LAYOUT)
     ]
-    grams = set(words)
-    grams.update(a + b for a, b in zip(words, words[1:], strict=False))
-    grams.update(a + b + c for a, b, c in zip(words, words[1:], words[2:], strict=False))
-    flags = PRICE if "price" in value.lower() else 0
-    if grams & _BUY_WORDS:
-        flags |= BUY
-    elif grams & _NOTIFY_WORDS:
-        flags |= NOTIFY
-    else:
-        if grams & _CHROME_WORDS:
-            flags |= CHROME
-        if grams & _CART_WORDS:
-            flags |= CART
+    flags = PRICE if "price" in lower else 0
+    grams = [*words, *map(str.__add__, words, words[1:])]
+    grams += map("".join, zip(words, words[1:], words[2:], strict=False))
+    get = _WORDS.get
+    for gram in grams:
+        flags |= get(gram, 0)
+    if flags & (BUY | NOTIFY):
+        flags &= ~(CHROME | CART)
+    if flags & BUY:
+        flags &= ~NOTIFY
+    if flags & SHOWN:  # Tailwind's "hidden md:block", Bootstrap 3's "hidden-xs"
+        flags &= ~(HIDDEN | SHOWN)
+    if flags & STOCK and flags & NONE:  # "stock empty", "availability out"
+        flags |= OUT
+    flags &= ~(STOCK | NONE)
     if words and words[0] == "widget":
         flags |= WIDGET
-    if grams & {"button", "btn"}:
-        flags |= BUTTON
-    if grams & _HIDDEN_WORDS and not grams & _SHOWN_WORDS:
-        flags |= HIDDEN
-    if grams & _OUT_WORDS or (
-        ("stock" in grams or "availability" in grams) and grams & {"out", "empty", "none"}
-    ):
-        flags |= OUT
-    if grams & _OLD_WORDS:
-        flags |= OLD_PRICE
-    if grams & _OTHER_WORDS:
-        flags |= OTHER_PRICE
-    if len(_NAMES) >= 20_000:  # bounded: hostile pages invent names
+    if len(_NAMES) >= 100_000:  # bounded: hostile pages invent names
         _NAMES.clear()
     _NAMES[value] = flags
     return flags
@@ -281,13 +292,27 @@ class Regions:
     notify: Element | None = None  # a back-in-stock / notify-me form or button
     out: list[Element] = field(default_factory=list)  # out-of-stock classes in the product
 
-    def blocks(self, root: Element) -> list[str]:
-        """The text of `root` in blocks, whitespace collapsed, the empty ones left out."""
-        return [b for b in (" ".join(s.split()) for s in _split(root)) if b]
+    def blocks(self) -> tuple[list[str], list[str]]:
+        """The text of the main content and of the product's block, each in blocks (whitespace
+        collapsed, the empty ones left out). Read once when the product's block is inside the
+        main content (its ends marked in the tree): a page's text is long."""
+        words = text(self.main)
+        if OLD in words:  # str.replace runs in C; translate with a table would not
+            words = words.replace(OLD, "").replace(END_OLD, "")
+        # one split of the whole text, not one a block: SEP is no whitespace, it stays
+        words = " ".join(words.split())
+        start, end = words.find(PRODUCT), words.find(END_PRODUCT)
+        if start >= 0 and end > start:
+            product = _blocks(words[start + 1 : end])
+            return _blocks(words.replace(PRODUCT, "").replace(END_PRODUCT, "")), product
+        main = _blocks(words)
+        if self.product is self.main:
+            return main, main
+        return main, _blocks(" ".join(words_of(self.product, 10**9).split()))
 
 
-def _split(root: Element) -> list[str]:
-    return text(root).translate(_UNMARK).split(SEP)
+def _blocks(words: str) -> list[str]:
+    return [b for b in (b.strip() for b in words.split(SEP)) if b]
 
 
 def read(body: Element, *, product: bool = True) -> Regions:
@@ -300,40 +325,46 @@ def read(body: Element, *, product: bool = True) -> Regions:
     mains: list[Element] = []
     controls: list[Element] = []
     old_tags: list[Element] = []
-    position: dict[Element, int] = {}
-    # The one walk: names and tags. Attributes rarely present are found by XPath below.
-    for index, element in enumerate(body.iterdescendants(etree.Element)):
-        get = element.get
+    rare: list[Element] = []  # with a role, style or hidden attribute
+    scopes: list[Element] = []  # with itemscope
+    # The one walk: class, id and itemprop names, the hottest loop of a page's facts, kept
+    # as lean as the price reader's walk it replaces (names looked up in the memo here; no
+    # element's tag read: elements are found by tag in C below, in document order).
+    memo = _NAMES
+    for element in body.iterdescendants(etree.Element):
+        pairs = element.items()  # one call: cheaper than a get() for each name
+        if not pairs:
+            continue
         flags = 0
-        value = get("class")
-        if value:
-            flags = names(value)
-        value = get("id")
-        if value:
-            flags |= names(value) & ~(WIDGET | HIDDEN)
-        value = get("itemprop")
-        if value and "price" in value.lower():
-            flags |= PRICE
-        tag = element.tag
-        if tag in _TAGS:
-            kind = _TAGS[tag]
-            if kind in ("chrome", "section"):
-                semantic.append((element, tag))
-            elif kind == "h1":
-                h1s.append(element)
-                position[element] = index
-            elif kind == "main":
-                mains.append(element)
-            elif kind == "control" or (kind == "link" and _buy_link(element, flags)):
-                controls.append(element)
-                position[element] = index
-            elif kind == "old":
-                old_tags.append(element)
+        for key, value in pairs:
+            if key == "class" or key == "id":
+                found = memo.get(value)
+                if found is None:
+                    found = names(value)
+                flags |= found if key == "class" else found & ~(WIDGET | HIDDEN)
+            elif key == "itemprop":
+                if "price" in value.lower():
+                    flags |= PRICE
+            elif key == "itemscope":
+                scopes.append(element)
+            elif key in _RARE and (not rare or rare[-1] is not element):
+                rare.append(element)
         if flags:
             flagged.append((element, flags))
-            if flags & (BUY | NOTIFY | PRICE):
-                position[element] = index
-    for element in _ATTRIBUTES(body):
+    for element in body.iterdescendants(*_TAGS):
+        tag = element.tag
+        kind = _TAGS[tag]
+        if kind == "chrome":
+            semantic.append((element, tag))
+        elif kind == "h1":
+            h1s.append(element)
+        elif kind == "main":
+            mains.append(element)
+        elif kind == "control":
+            controls.append(element)
+        else:
+            old_tags.append(element)
+    for element in rare:
         role = (element.get("role") or "").lower()
         if role in _CHROME_ROLES:
             semantic.append((element, f"role={role}"))
@@ -343,31 +374,26 @@ def read(body: Element, *, product: bool = True) -> Regions:
             flagged.append((element, HIDDEN))
     scopes = [
         e
-        for e in _PRODUCT_SCOPES(body)
+        for e in scopes
         if e.get("itemprop") is None and _PRODUCT_TYPE.search(e.get("itemtype") or "")
     ]
-    return _resolve(
-        body, flagged, semantic, h1s, mains, controls, old_tags, scopes, position, product
-    )
+    return _resolve(body, flagged, semantic, h1s, mains, controls, old_tags, scopes, product)
 
 
 _TAGS = {
     "nav": "chrome",
     "aside": "chrome",
     "dialog": "chrome",
-    "header": "section",
-    "footer": "section",
+    "header": "chrome",
+    "footer": "chrome",
     "h1": "h1",
     "main": "main",
     "button": "control",
     "input": "control",
-    "a": "link",
     "del": "old",
     "s": "old",
     "strike": "old",
 }
-_ATTRIBUTES = etree.XPath("descendant::*[@role or @hidden or @style]")
-_PRODUCT_SCOPES = etree.XPath("descendant::*[@itemscope and @itemtype]")
 _PRODUCT_TYPE = re.compile(r"schema\.org/(?:Product|IndividualProduct|ProductModel)\b", re.I)
 _STYLE_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -397,12 +423,16 @@ def _control_flags(element: Element) -> int:
     return 0
 
 
-def _buy_link(element: Element, flags: int) -> bool:
-    """Whether a link may be a buy button, to be read: styled as a button, or going to a cart."""
-    if flags & BUTTON:
-        return True
-    href = element.get("href")
-    return bool(href) and any(w in href.lower() for w in ("cart", "basket", "checkout", "buy"))
+def _cart_links(root: Element) -> Iterator[Element]:
+    """The links that may be the buy button, to be read: going to a cart, or styled as a
+    button. A Python loop over the links: an XPath testing their attributes took longer."""
+    for link in root.iter("a"):
+        href = link.get("href")
+        if (href and _CART_HREF.search(href)) or names(link.get("class") or "") & BUTTON:
+            yield link
+
+
+_CART_HREF = re.compile(r"cart|basket", re.I)
 
 
 def _disabled(element: Element) -> bool:
@@ -426,7 +456,6 @@ def _resolve(
     controls: list[Element],
     old_tags: list[Element],
     scopes: list[Element],
-    position: dict[Element, int],
     product: bool,
 ) -> Regions:
     # chrome candidates: named, semantic, hidden
@@ -441,7 +470,7 @@ def _resolve(
         if flags & HIDDEN:
             candidates.setdefault(element, "hidden")
         elif flags & (CHROME | WIDGET) or (flags & CART and element.tag != "form"):
-            candidates.setdefault(element, _describe(element))
+            candidates.setdefault(element, "name")
         if flags & PRICE:
             marked.append(element)
         if flags & OLD_PRICE:
@@ -489,12 +518,17 @@ def _resolve(
         protected |= _ancestors(scope)
     buy = None
     if product:
-        after = position.get(h1, -1) if h1 is not None else -1
-        # a control (a button, an input, a link) before a block named after one
-        usable = [b for b in buys if outside(b, candidates)]
-        usable.sort(key=lambda b: (b.tag not in ("button", "input", "a"), position.get(b, 0)))
-        later = [b for b in usable if position.get(b, 0) > after]
-        buy = later[0] if later else usable[0] if usable else None
+        # the first after the title, else the first: a control (a button, an input, a link)
+        # before a block named after one
+        def rank(b: Element) -> tuple[bool, bool]:
+            return (b.tag not in ("button", "input", "a"), h1 is not None and _before(b, h1))
+
+        buy = next((b for b in sorted(buys, key=rank) if outside(b, candidates)), None)
+        if buy is None:  # a link as the buy button (DokuWiki's, a WordPress button block's)
+            links = (
+                a for a in _cart_links(body if main is None else main) if outside(a, candidates)
+            )
+            buy = next((a for a in links if _control_flags(a) == BUY), None)
         if buy is not None:
             protected |= _ancestors(buy)
     chrome = [(e, why) for e, why in candidates.items() if e not in protected]
@@ -513,13 +547,16 @@ def _resolve(
     regions.old = {e for e in old if e in alive}
     regions.other = {e for e in other if e in alive}
     regions.notify = next((n for n in notifies if n in alive), None)
-    root, how = _product_root(body, main_root, h1, scope, buy, regions.marked, position, alive)
+    root, how = _product_root(body, main_root, h1, scope, buy, regions.marked, alive)
     regions.product, regions.how = root, how
     inside = _ancestors_of(root)
     regions.out = [e for e in outs if e in alive and (e in inside or _within(e, root))]
     for element in regions.old:
         element.text = OLD + (element.text or "")
         element.tail = END_OLD + (element.tail or "")
+    if root is not main_root and _within(root, main_root):
+        root.text = PRODUCT + (root.text or "")
+        root.tail = END_PRODUCT + (root.tail or "")
     _mark_blocks(body if not _within(root, main_root) else main_root)
     return regions
 
@@ -544,7 +581,6 @@ def _product_root(
     scope: Element | None,
     buy: Element | None,
     marked: list[Element],
-    position: dict[Element, int],
     alive: set[Element],
 ) -> tuple[Element, str]:
     if scope is not None and scope in alive:
@@ -555,14 +591,29 @@ def _product_root(
         other = buy
         how = "the block holding its title and buy button"
         if other is None:
-            after = position.get(h1, -1)
-            other = next((m for m in marked if position.get(m, -1) > after), None)
+            other = next((m for m in marked[:50] if not _before(m, h1)), None)
             how = "the block holding its title and price"
         if other is not None:
             common = _common(h1, other)
             if common is not None and common is not body and common.tag != "html":
                 return common, how
     return main, "the page's main content"
+
+
+def _before(a: Element, b: Element) -> bool:
+    """Whether element `a` comes before `b` in the document (neither holding the other)."""
+    if a is b:
+        return False
+    mine = [a, *a.iterancestors()]
+    theirs = {b, *b.iterancestors()}
+    for depth, node in enumerate(mine):
+        if node in theirs:  # their lowest common ancestor: which child leads to each?
+            if depth == 0 or node is b:
+                return False
+            child_a = mine[depth - 1]
+            child_b = next(x for x in [b, *b.iterancestors()] if x.getparent() is node)
+            return node.index(child_a) < node.index(child_b)
+    return False
 
 
 def _common(a: Element, b: Element) -> Element | None:
