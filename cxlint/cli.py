@@ -496,7 +496,11 @@ def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _check(
-    manifest_path: str | None, manifest_text: str | None, base_url: str | None, **kw: Any
+    manifest_path: str | None,
+    manifest_text: str | None,
+    base_url: str | None,
+    staging: bool = False,
+    **kw: Any,
 ) -> int:
     from cxlint import urls
     from cxlint.engine import RunOptions
@@ -513,7 +517,9 @@ def _check(
             manifest_text, manifest_path or "<demo>", base_url=base_url, rules=_catalogue_rules()
         )
     else:
-        campaign = load_manifest(manifest_path, base_url=base_url, rules=_catalogue_rules())
+        campaign = load_manifest(
+            manifest_path, base_url=base_url, rules=_catalogue_rules(), staging=staging
+        )
     require_subjects(campaign)
     campaign.secrets.extend(headers.values())
     _invocation.secrets = campaign.secrets
@@ -548,10 +554,15 @@ Exit codes:
     metavar="URL",
     help="Check this origin (e.g. staging) instead of the manifest's site.url.",
 )
+@click.option(
+    "--staging",
+    is_flag=True,
+    help="Check the manifest's site.staging (its url, with its credentials) instead of site.url.",
+)
 @_check_options
-def check(manifest: str, base_url: str | None, **kw: Any) -> None:
+def check(manifest: str, base_url: str | None, staging: bool, **kw: Any) -> None:
     """Check a campaign MANIFEST against its site."""
-    sys.exit(_check(manifest, None, base_url, **kw))
+    sys.exit(_check(manifest, None, base_url, staging, **kw))
 
 
 # --- demo -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ the CLI, never a traceback). Three steps keep that possible:
 
 from __future__ import annotations
 
+import base64
 import difflib
 import functools
 import json
@@ -565,6 +566,11 @@ def _is_header_value(path: JsonPath) -> bool:
     )
 
 
+def _is_staging_secret(path: JsonPath) -> bool:
+    """site.staging's headers, cookies and basic_auth: credentials, never echoed."""
+    return len(path) == 4 and path[:2] == ("site", "staging") and path[2] != "url"
+
+
 def _describe(value: Any, raw: str | None) -> str:
     if isinstance(value, bool):
         return f"the value {_short(raw or str(value).lower())}"
@@ -621,7 +627,7 @@ def _schema_problem(err: ValidationError, src: _Source) -> tuple[int, UsageError
         expected = _expected(path, err.validator_value)
         if value is None:  # `key:` with nothing after it: point at the key
             return 0, UsageError(f"{name} must be {expected}, but it is empty", src.key_at(path))
-        if _is_header_value(path):  # a credential: never echo it
+        if _is_header_value(path) or _is_staging_secret(path):  # a credential: never echo it
             return 0, UsageError(f"{name} must be text; put its value in quotes", location)
         message = f"{name} must be {expected}, not {_describe(value, raw)}"
         if expected.startswith("a string") and isinstance(value, int | float) and raw:
@@ -661,6 +667,10 @@ def _pattern_message(path: JsonPath, value: Any) -> str:
         return (
             "the search URL must contain {query} where the search words go, like /search?q={query}"
         )
+    if _is_staging_secret(path) or path[:3] == ("site", "staging", "basic_auth"):
+        cookie = " and without ;" if path[2] == "cookies" else ""
+        colon = " and without :" if path[-1] == "user" else ""
+        return f"{_field(path)} in 'site.staging' must be on a single line{cookie}{colon}"
     if path[:2] in (("site", "headers"), ("site", "headers_for")):
         if len(path) == 3 and path[1] == "headers_for":  # an origin, not a header
             return (
@@ -719,9 +729,11 @@ class _Builder:
         base_url: str | None,
         env: Mapping[str, str],
         known_rules: Mapping[str, Collection[str]] | None,
+        staging: bool = False,
     ) -> None:
         self.src = src
         self.base_url = base_url
+        self.staging = staging
         self.env = env
         self.known_rules = known_rules
         self.errors: list[UsageError] = []
@@ -769,6 +781,8 @@ class _Builder:
         parameter named like one (?api_key=). Not every expansion: a masked ${SITE_URL} or
         ${MODEL} would blank out every URL or product name in the report."""
         if path[:2] in (("site", "headers"), ("site", "headers_for")) or _secret_name(name):
+            return True
+        if path[:2] == ("site", "staging") and path[2:3] != ("url",):
             return True
         return placeholder not in urls.redact(template)  # redact() drops exactly those
 
@@ -861,7 +875,38 @@ class _Builder:
             site.headers_for[urls.origin(origin)] = dict(headers or {})
             for value in (headers or {}).values():
                 self.secret(value)
+        if data.get("staging"):
+            self.staging_block(site, data["staging"])
         return site
+
+    def staging_url(self, data: dict[str, Any]) -> str:
+        url = str(data["url"])
+        if not urls.is_http_url(url):
+            raise UsageError(
+                "'site.staging.url' must be an absolute http(s) address like "
+                f"https://staging.example.com, not '{_short(urls.redact(url))}'",
+                self.src.at(("site", "staging", "url")),
+            )
+        return url
+
+    def staging_block(self, site: Site, data: dict[str, Any]) -> None:
+        """site.staging's credentials become headers for the staging origin only (with
+        --staging, --base-url of it, or never), as headers_for's are."""
+        headers = dict(data.get("headers") or {})
+        auth = data.get("basic_auth")
+        if auth:
+            token = base64.b64encode(f"{auth['user']}:{auth['password']}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+            self.secret(auth["password"])
+        cookies = data.get("cookies") or {}
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+            for value in cookies.values():
+                self.secret(value)
+        for value in headers.values():
+            self.secret(value)
+        origin = urls.origin(self.staging_url(data))
+        site.headers_for[origin] = {**site.headers_for.get(origin, {}), **headers}
 
     def ignores(self, entries: list[dict[str, str]] | None, path: JsonPath) -> list[Ignore]:
         result = []
@@ -1060,6 +1105,15 @@ class _Builder:
     def build(self) -> Campaign:
         data = self.expand(self.src.data, ())
         self.raise_first()
+        if self.staging:  # --staging: site.staging.url is the origin checked
+            block = data["site"].get("staging")
+            if not block:
+                raise UsageError(
+                    "--staging: the manifest has no 'staging' under 'site'; add one with the "
+                    "staging site's url",
+                    self.src.key_at(("site",)),
+                )
+            self.base_url = self.staging_url(block)
         self.set_site(data["site"]["url"])
         campaign_data = data["campaign"]
         products = self.products(data.get("products") or [])
@@ -1094,6 +1148,7 @@ def load_manifest_text(
     base_url: str | None = None,
     env: Mapping[str, str] | None = None,
     rules: Mapping[str, Collection[str]] | None = None,
+    staging: bool = False,
 ) -> Campaign:
     """Parse and check a manifest's text; `filename` names it in errors and anchors creatives.
 
@@ -1114,7 +1169,10 @@ def load_manifest_text(
         base_url=base_url,
         env=os.environ if env is None else env,
         known_rules=rules,
+        staging=staging,
     )
+    if staging and base_url is not None:
+        raise UsageError("give --staging or --base-url, not both")
     if base_url is not None:
         password = urlsplit(base_url).password
         if password:
@@ -1147,6 +1205,7 @@ def load_manifest(
     base_url: str | None = None,
     env: Mapping[str, str] | None = None,
     rules: Mapping[str, Collection[str]] | None = None,
+    staging: bool = False,
 ) -> Campaign:
     """Read the manifest file at `path` (see `load_manifest_text`)."""
     name = os.fspath(path)
@@ -1165,4 +1224,4 @@ def load_manifest(
         data = file.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read manifest {name}: {exc.strerror or exc}") from None
-    return load_manifest_text(data, name, base_url=base_url, env=env, rules=rules)
+    return load_manifest_text(data, name, base_url=base_url, env=env, rules=rules, staging=staging)
