@@ -28,34 +28,17 @@ from lxml import etree
 
 from cxlint.tree import Element, text
 
-_MAIN = etree.XPath(".//main")  # the first, else the first role=main (as page.main_text)
-_ROLE_MAIN = etree.XPath(".//*[@role='main']")
-_SEMANTIC = etree.XPath(
-    ".//nav | .//aside | .//header | .//footer"
-    " | .//*[@role='navigation' or @role='complementary' or @role='banner'"
-    " or @role='contentinfo']"
-)
+_MAIN = etree.XPath(".//main")  # the first (else the first role=main, as page.main_text)
+_CHROME_TAGS = frozenset({"nav", "aside", "header", "footer"})
+_CHROME_ROLES = frozenset({"navigation", "complementary", "banner", "contentinfo"})
 # An article's or a section's own header and footer are its content (HTML: a header is the
 # page's banner only outside these).
 _SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 
-# A cheap filter in C (lower-cased class and id holding a stem), before the exact test below.
-_LOWER = (
-    "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-    "'abcdefghijklmnopqrstuvwxyz')"
-)
-_STEMS = (
-    "cart", "basket", "sidebar", "widget", "breadcrumb", "popular", "seller", "trending",
-    "recommend", "suggest", "related", "upsell", "up-sell", "cross", "recently", "also",
-    "spell", "alternative",
-)  # fmt: skip
-_NAMED = etree.XPath(
-    ".//*[@class or @id][" + " or ".join(f"contains({_LOWER}, '{s}')" for s in _STEMS) + "]"
-)
 # Whole class names (or ids) of chrome: a mini-cart and its parts, a sidebar, a widget area,
 # breadcrumbs. Whole names only: "add-to-cart" (a result's button) or "has-sidebar" (a layout
 # modifier on the content's wrapper) are not chrome.
-_CHROME_NAME = re.compile(
+_CHROME_NAME = (
     r"(?:(?:mini|header|side|site|top|nav|navbar|widget|sticky|floating|off-?canvas|my)[-_]?)*"
     r"(?:shopping[-_]?)?(?:cart|basket)"
     r"(?:[-_]?(?:widget|count|counter|summary|totals?|contents?|dropdown|drawer|preview|block"
@@ -68,7 +51,7 @@ _CHROME_NAME = re.compile(
     r"|(?:[a-z0-9]+[-_])*breadcrumbs?(?:[-_][a-z0-9]+)*"
 )
 # Whole class names (or ids) of suggestion blocks.
-_SUGGESTION_NAME = re.compile(
+_SUGGESTION_NAME = (
     r"(?:(?:block|section|widget|box|module|products?|product-list|items?|list|grid|carousel"
     r"|slider|search|no-?results|empty)[-_])*"
     r"(?:popular|bestsellers?|best-?sellers?|top-?sellers?|trending|recommend(?:ed|ations?|er)?"
@@ -77,6 +60,10 @@ _SUGGESTION_NAME = re.compile(
     r"(?:[-_](?:products?|items?|block|section|widget|list|grid|carousel|slider|container"
     r"|wrapper|box|module|searches|terms|queries|title|content|inner|links?))*"
 )
+_BLOCK_NAME = re.compile(f"{_CHROME_NAME}|{_SUGGESTION_NAME}")
+# A class or id value → whether one of its names is a chrome or suggestion block's. A site's
+# pages repeat their values: each is understood once (bounded: hostile pages invent names).
+_NAMED: dict[str, bool] = {}
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # The start of a suggestion block's heading (folded): what a site shows instead of results.
 _SUGGESTION_HEADING = re.compile(
@@ -92,48 +79,93 @@ DID_YOU_MEAN = re.compile(
     r"did\s+you\s+mean|meinten\s+sie|vouliez-vous\s+dire|quisiste\s+decir|bedoelde\s+u",
     re.I,
 )
+# Words each phrase holds, found by str.find in C: the pattern itself, tried at every
+# position of a page's text, cost a millisecond on a long page (see did_you_mean).
+_DYM_WORDS = (
+    "mean", "Mean", "MEAN", "einten", "EINTEN", "dire", "Dire", "DIRE", "decir", "Decir",
+    "DECIR", "edoelde", "EDOELDE",
+)  # fmt: skip
 
 
 def results_region(root: Element) -> Element:
     """The element of a page (its root) holding the results page's own content, with the
     chrome and suggestion blocks inside it removed and the links of a "did you mean"
-    unlinked. Changes the tree."""
-    found = _MAIN(root) or _ROLE_MAIN(root)
-    body = root.find(".//body") if not found and root.tag != "body" else None
-    region = found[0] if found else (root if body is None else body)
-    blocks = [e for e in _SEMANTIC(region) if e.tag not in ("header", "footer") or _unscoped(e)]
-    for element in _NAMED(region):
-        named = _named(element, _CHROME_NAME) or _named(element, _SUGGESTION_NAME)
-        if named and element.find(".//h1") is None:  # the page's own heading is never chrome
+    unlinked. Changes the tree.
+
+    One walk over the content's elements reads their tag, role, class and id (an XPath per
+    attribute cost ten to a hundred times more on real pages)."""
+    mains = _MAIN(root)
+    body = root.find(".//body") if root.tag != "body" else root
+    start = mains[0] if mains else (root if body is None else body)
+    blocks: list[Element] = []
+    role_main = None
+    for element in start.iterdescendants(etree.Element):
+        get = element.get
+        if element.tag in _CHROME_TAGS:
             blocks.append(element)
+        role = get("role")
+        if role is not None:
+            if role == "main" and role_main is None:
+                role_main = element
+            elif role in _CHROME_ROLES:
+                blocks.append(element)
+        for value in (get("class"), get("id")):
+            if value and _named(value) and element.find(".//h1") is None:
+                blocks.append(element)  # (the page's own heading is never in a named block)
+                break
+    region = start
+    if not mains and role_main is not None:
+        region = role_main
+        blocks = [b for b in blocks if _inside(b, region)]
+    blocks = [b for b in blocks if b.tag not in ("header", "footer") or _unscoped(b)]
     for heading in region.iter(_HEADINGS):
+        words = " ".join(text(heading).split())
+        if len(words) > 60 or not _SUGGESTION_HEADING.match(words.casefold()):
+            continue
         if heading.find(".//a[@href]") is not None:
             continue  # a result's title ("Popular Mechanics, May issue"), not a block's
-        words = " ".join(text(heading).split())
-        if len(words) <= 60 and _SUGGESTION_HEADING.match(words.casefold()):
-            blocks.append(heading)
-            blocks.extend(_section_after(heading, region))
+        blocks.append(heading)
+        blocks.extend(_section_after(heading, region))
     for element in blocks:
         element.clear(keep_tail=True)
-    if DID_YOU_MEAN.search(text(region)):
+    if did_you_mean(text(region)):
         _unlink_did_you_mean(region)
     return region
 
 
+def did_you_mean(words: str) -> re.Match[str] | None:
+    """The first "did you mean" (in the languages above) in `words`: looked for around the
+    places one of its words is, not at every position of a page's text."""
+    found = None
+    for word in _DYM_WORDS:
+        at = words.find(word)
+        while at != -1:
+            asked = DID_YOU_MEAN.search(words, max(0, at - 24), at + len(word) + 8)
+            if asked and (found is None or asked.start() < found.start()):
+                found = asked
+                break
+            at = words.find(word, at + 1)
+    return found
+
+
+def _named(value: str) -> bool:
+    """Whether a class or id value holds the whole name of a chrome or suggestion block."""
+    verdict = _NAMED.get(value)
+    if verdict is None:
+        verdict = any(_BLOCK_NAME.fullmatch(name) for name in value.lower().split())
+        if len(_NAMED) >= 20_000:
+            _NAMED.clear()
+        _NAMED[value] = verdict
+    return verdict
+
+
+def _inside(element: Element, region: Element) -> bool:
+    return any(ancestor is region for ancestor in element.iterancestors())
+
+
 def _unscoped(element: Element) -> bool:
     """Whether a header or footer is the page's own, not an article's or a section's."""
-    node = element.getparent()
-    while node is not None:
-        if node.tag in _SECTIONING:
-            return False
-        node = node.getparent()
-    return True
-
-
-def _named(element: Element, pattern: re.Pattern[str]) -> bool:
-    names = (element.get("class") or "").lower().split()
-    names.append((element.get("id") or "").lower())
-    return any(pattern.fullmatch(name) for name in names if name)
+    return not any(a.tag in _SECTIONING for a in element.iterancestors())
 
 
 def _level(element: Element) -> int:

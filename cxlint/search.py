@@ -39,7 +39,7 @@ from cxlint.checks.evidence import status_words
 from cxlint.fetch import Fetcher
 from cxlint.model import Product, Response, SearchConfig
 from cxlint.page import Page, parse_results_page
-from cxlint.results_region import DID_YOU_MEAN
+from cxlint.results_region import did_you_mean
 from cxlint.spelling import NearSpelling, near_spelling, page_shows
 from cxlint.text import contains, contains_any_spelling, fold, model_variants
 
@@ -89,8 +89,15 @@ class QueryResult:
 
     @property
     def count(self) -> int:
-        """How many results a customer sees."""
-        return 0 if self.empty else len(set(self._places()))
+        """How many results a customer sees: none on a page that says so (what it links to
+        there is no result, unless it is the product: see rank)."""
+        return 0 if self.empty else self.listed
+
+    @property
+    def listed(self) -> int:
+        """How many results the results region lists (links of one result counted once)."""
+        places = self._places()
+        return places[-1] if places else 0
 
     def _places(self) -> list[int]:
         """Each result link's 1-based place in the list: the links of one result (its title,
@@ -150,7 +157,8 @@ class QueryOutcome:
             "query": self.query,
             "kind": self.kind,
             "url": self.result.url,
-            "results": self.result.count,
+            # a page that says "no results" but lists the product lists what it lists
+            "results": self.result.count if self.rank is None else self.result.listed,
             "rank": self.rank if self.rank is not None else "absent",
             "found": self.found(top),
             "signal": self.signal(top),
@@ -432,7 +440,7 @@ def _says_no_results(page: Page) -> str | None:
 
 def _suggestion(main_text: str) -> str | None:
     """What the results region suggests instead, when it asks "did you mean …?"."""
-    asked = DID_YOU_MEAN.search(main_text)
+    asked = did_you_mean(main_text)
     if asked is None:
         return None
     found = _SUGGESTED.match(main_text, asked.end())
