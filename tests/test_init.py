@@ -280,3 +280,11 @@ def test_a_drafted_manifest_checks_against_the_demo_store(tmp_path: Path) -> Non
 )
 def test_missing_scheme(written: str, meant: str | None) -> None:
     assert missing_scheme(written) == meant
+
+
+def test_the_schemas_limits_are_said_for_the_row(tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text(f"Model,Name,Aliases\nV710,{'n' * 301},a\nX1,X,{'a' * 301}\n")
+    result = run(tmp_path, "--products", "p.csv", "--site-url", SITE, "--no-input")
+    assert result.exit_code == 2
+    assert "p.csv:2: name is 301 characters long; at most 300 are allowed" in result.output
+    assert "p.csv:3: aliases is 301 characters long; at most 300 are allowed" in result.output
