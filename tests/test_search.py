@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
@@ -26,6 +27,7 @@ from cxlint.model import RunResult, SearchConfig
 from cxlint.search import EMPTY_PROBE, QueryResult, SiteSearch
 from tests.rulecase import render_page, run_case
 
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # real pages, when here
 SEARCH_RULES = ["search-misses-product", "search-partial-match", "search-not-found"]
 PRODUCT = {"id": "x1", "name": "Phone X1", "model": "X1", "url": "/p/x1"}
 PRODUCT_PAGE = {"page": {"title": "Phone X1", "h1": "Phone X1", "text": "Model X1"}}
@@ -625,6 +627,34 @@ def test_every_signal_is_named_in_the_evidence(httpserver: HTTPServer, tmp_path:
         "X 1": "0 results: the page is, word for word, the one the site shows when nothing matches",
     }
     assert finding.evidence["search_result"] == '"X1": 1 result, none of them links to the product'
+
+
+def test_a_real_results_page_is_read_in_its_labelled_order(httpserver: HTTPServer) -> None:
+    # The corpus's one search results page (../shared/corpus, the WebShop simulator's, MIT):
+    # every labelled result is found by its link at its labelled rank, each its own result
+    # though each shows its id, title and price in a heading of its own.
+    page = CORPUS / "pages" / "webshop-sim" / "search-red-basketball-shoes.html"
+    if not page.exists():
+        pytest.skip("no ../shared/corpus here")
+    index = json.loads((CORPUS / "INDEX.json").read_text())["pages"]
+    entry = next(p for p in index if p["path"].endswith(page.name))
+    labelled, query = entry["labels"]["results_first_n"], entry["labels"]["query"]
+    pages = {query: page.read_bytes(), EMPTY_PROBE: html("<p>0 results</p>").encode()}
+    httpserver.expect_request("/find").respond_with_handler(
+        lambda request: WResponse(pages[request.args["q"]], content_type="text/html")
+    )
+
+    async def read() -> QueryResult:
+        async with Fetcher(FetchOptions(respect_robots=False)) as fetcher:
+            search = SiteSearch(SearchConfig(httpserver.url_for("/find?q={query}")), fetcher)
+            await search.probe()
+            return await search.query(query)
+
+    result = asyncio.run(read())
+    assert result.empty is None and result.count == len(labelled)
+    for label in labelled:
+        (url,) = [u for u in result.results if f"/{label['id']}/" in u]
+        assert result.rank({url}) == label["rank"], label["title"]
 
 
 # --- the demo store, end to end through the CLI ----------------------------------------------
