@@ -70,6 +70,13 @@ BLOCK_TAGS = (
     "main", "nav", "ol", "option", "p", "pre", "section", "select", "summary", "table",
     "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
 )  # fmt: skip
+# A choice of variant in the product's block (a buy button waits for it)
+_CHOOSE = etree.XPath("boolean(descendant::select | descendant::input[@type='radio'])")
+_CHOOSE_WORDS = re.compile(
+    r"\b(?:choose|select|pick)\s+(?:an?\s+|your\s+)?(?:option|size|colou?r|variant|model)"
+    r"|selecione|selecciona|wählen\s+sie|bitte\s+wählen|choisissez|scegli|kies\s+een",
+    re.I,
+)
 _RARE = {"style", "role", "hidden"}  # attributes read after the walk, on the few that have them
 _SECTION_TAGS = {"header", "footer"}  # the site's own, unless inside an article or main
 _CHROME_ROLES = {
@@ -542,7 +549,7 @@ def _resolve(
         return regions
     regions.buy = buy
     regions.buy_disabled = buy is not None and _disabled(buy)
-    alive = _alive(body)
+    alive = _alive(body) - {e for e, _ in chrome}  # a cut element stays, emptied
     regions.marked = [m for m in marked if m in alive]
     regions.old = {e for e in old if e in alive}
     regions.other = {e for e in other if e in alive}
@@ -551,6 +558,10 @@ def _resolve(
     regions.product, regions.how = root, how
     inside = _ancestors_of(root)
     regions.out = [e for e in outs if e in alive and (e in inside or _within(e, root))]
+    if regions.buy_disabled and (
+        _CHOOSE(main_root) or _CHOOSE_WORDS.search(words_of(main_root, 50_000))
+    ):
+        regions.buy_disabled = False  # greyed out until a size or colour is chosen
     for element in regions.old:
         element.text = OLD + (element.text or "")
         element.tail = END_OLD + (element.tail or "")
