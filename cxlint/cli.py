@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cxlint import __version__
+from cxlint.config import configured
 from cxlint.errors import UsageError
 from cxlint.report import FORMATS as REPORTERS
 
@@ -560,6 +561,7 @@ Exit codes:
     help="Check the manifest's site.staging (its url, with its credentials) instead of site.url.",
 )
 @_check_options
+@configured
 def check(manifest: str, base_url: str | None, staging: bool, **kw: Any) -> None:
     """Check a campaign MANIFEST against its site."""
     sys.exit(_check(manifest, None, base_url, staging, **kw))
