@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
-from cxlint.model import RunResult, SubjectResult
+from cxlint.model import RunResult, Subject, SubjectResult
 from cxlint.report import baseline_line, summary
 from cxlint.report.evidence import lines, safe, short_url
+from cxlint.report.priorities import fix_first
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan", "passed": "green"}
 _BASELINE = {"new": "new", "present": "still present"}
@@ -31,6 +32,7 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
         else:
             out.append(f"site search: none ({result.search.get('reason')})")
     out.append("")
+    out.extend(_fix_first(result, style))
     for subject in result.subjects:
         status = _status(subject)
         if status == "passed" and not verbose and not subject.findings:
@@ -108,12 +110,37 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
     return ("\n".join(out) + "\n").encode()
 
 
+def _fix_first(result: RunResult, style: Any) -> list[str]:
+    """The short list a reader acts on before the details (cxlint.report.priorities)."""
+    first = fix_first(result)
+    if first.empty:
+        return []
+    counts = [_count(n, w) for n, w in ((first.errors, "error"), (first.warnings, "warning")) if n]
+    out = [style(f"Fix these first ({', '.join(counts)}):", bold=True)]
+    for group in first.groups:
+        out.append(f"  {group.owner}")
+        for item in group.items:
+            mark = style(_MARKS[item.severity], fg=_COLOURS[item.severity], bold=True)
+            about = _brief_subject(item.subject, result.origin)
+            if len(about) > 40 and "?" in about:  # the link's path names it; details show all
+                about = about.split("?", 1)[0] + "?…"
+            out.append(f"    {mark} {safe(about)}: {safe(item.message)} ({item.rule})")
+    if first.more:
+        out.append(style(f"  … and {first.more} more in the details below", dim=True))
+    out.append("")
+    return out
+
+
 def _brief(subject: SubjectResult, origin: str) -> str:
-    if subject.subject.type == "product":
-        return f"product {subject.subject.id}"
-    if subject.subject.type == "site":
+    return _brief_subject(subject.subject, origin)
+
+
+def _brief_subject(subject: Subject, origin: str) -> str:
+    if subject.type == "product":
+        return f"product {subject.id}"
+    if subject.type == "site":
         return "site"
-    return short_url(safe(subject.subject.url or ""), origin)
+    return short_url(safe(subject.url or ""), origin)
 
 
 def _status(subject: SubjectResult) -> str:

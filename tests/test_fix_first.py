@@ -1,0 +1,88 @@
+""" "Fix these first" (issue 17, item 6): errors before warnings, grouped by who fixes them,
+one line each, acknowledged findings and info left out, cut with a count of the rest."""
+
+from __future__ import annotations
+
+from cxlint.model import Finding, RunResult, Subject, SubjectResult
+from cxlint.report.priorities import OWNERS, fix_first, owner
+from cxlint.report.text import render
+
+SITE = "https://shop.example"
+
+
+def finding(rule: str, severity: str, subject: Subject, **kw: str) -> Finding:
+    return Finding(rule, severity, subject, f"{rule} happened.", {}, "fix it", **kw)  # type: ignore[arg-type]
+
+
+def run(*findings: Finding) -> RunResult:
+    result = RunResult({"name": "cxlint", "version": "0"}, {"name": "Spring"}, "", "", SITE)
+    by_subject: dict[Subject, SubjectResult] = {}
+    for f in findings:
+        by_subject.setdefault(f.subject, SubjectResult(f.subject, None, None)).findings.append(f)
+    result.subjects = list(by_subject.values())
+    return result
+
+
+V710 = Subject("product", id="v710")
+LINK = Subject("landing_page", url="/v710?utm_source=vanityfair&utm_medium=print&utm_campaign=x")
+
+
+def test_errors_first_grouped_by_owner_without_acknowledged_or_info() -> None:
+    result = run(
+        finding("not-in-sitemap", "warning", V710),
+        finding("search-misses-product", "error", V710),
+        finding("model-not-on-product-page", "error", V710),
+        finding("price-mismatch", "error", V710, acknowledged="the sale starts Monday"),
+        finding("slow-page", "info", LINK),
+        finding("redirect-to-generic", "error", LINK),
+        finding("tracking-missing", "warning", LINK),
+    )
+    first = fix_first(result)
+    assert (first.errors, first.warnings, first.more) == (3, 2, 0)
+    assert [(g.owner, [i.rule for i in g.items]) for g in first.groups] == [
+        ("redirects and links", ["redirect-to-generic"]),
+        ("site content", ["model-not-on-product-page"]),
+        ("site search", ["search-misses-product"]),
+        ("the campaign (its manifest, links and creatives)", ["tracking-missing"]),
+        ("SEO and feeds", ["not-in-sitemap"]),
+    ]
+
+
+def test_the_list_is_short_and_says_how_many_more() -> None:
+    result = run(
+        *(
+            finding("page-unreachable", "error", Subject("landing_page", url=f"/p{i}"))
+            for i in range(20)
+        )
+    )
+    first = fix_first(result, limit=5)
+    assert sum(len(g.items) for g in first.groups) == 5
+    assert first.more == 15
+
+
+def test_the_text_report_opens_with_it() -> None:
+    text = render(
+        run(
+            finding("model-not-on-product-page", "error", V710),
+            finding("redirect-to-generic", "error", LINK),
+        )
+    ).decode()
+    head = text.split("\n\n", 2)[1].splitlines()
+    assert head == [
+        "Fix these first (2 errors):",
+        "  redirects and links",
+        "    ✖ /v710?…: redirect-to-generic happened. (redirect-to-generic)",
+        "  site content",
+        "    ✖ product v710: model-not-on-product-page happened. (model-not-on-product-page)",
+    ]
+    assert "Fix these first" not in render(run()).decode()  # nothing to fix: no list
+
+
+def test_every_catalogue_rule_has_an_owner() -> None:
+    from cxlint.catalogue import load_catalogue
+
+    unowned = [name for name in load_catalogue() if owner(name) == "other"]
+    assert unowned == []
+    assert len({rule for rules in OWNERS.values() for rule in rules}) == sum(
+        map(len, OWNERS.values())
+    )
