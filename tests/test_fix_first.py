@@ -3,7 +3,14 @@ one line each, acknowledged findings and info left out, cut with a count of the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
 from cxlint.model import Finding, RunResult, Subject, SubjectResult
+from cxlint.report.html import render as render_html
+from cxlint.report.json_report import read
 from cxlint.report.priorities import OWNERS, fix_first, owner
 from cxlint.report.text import render
 
@@ -86,3 +93,53 @@ def test_every_catalogue_rule_has_an_owner() -> None:
     assert len({rule for rules in OWNERS.values() for rule in rules}) == sum(
         map(len, OWNERS.values())
     )
+
+
+# --- the HTML report ------------------------------------------------------------------------
+
+
+def demo_html(tmp_path: Path) -> tuple[Path, BeautifulSoup]:
+    from tests.test_report_html import DATA
+
+    html = render_html(read(str(DATA / "report-demo.json")))
+    path = tmp_path / "report.html"
+    path.write_bytes(html)
+    return path, BeautifulSoup(html, "html.parser")
+
+
+def test_the_html_report_opens_with_it_and_links_to_the_cards(tmp_path: Path) -> None:
+    _, page = demo_html(tmp_path)
+    section = page.select_one("header section#fix-first")
+    assert section is not None and section.h2.get_text() == "Fix these first"
+    items = section.select("li")
+    assert items and [li["class"] for li in items].index(["warning"]) > 0  # errors first
+    for li in items:
+        card = page.find(id=li.a["href"][1:])
+        assert card is not None and card.name == "article", li
+    assert "Product v710" in section.get_text(" ", strip=True)
+
+
+@pytest.mark.browser
+def test_in_a_browser_on_a_phone_it_is_on_the_first_screen(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_report_html import CHROMIUM, CHROMIUM_ARGS, Opened, _chromium_or_skip
+
+    _chromium_or_skip()
+    path, _ = demo_html(tmp_path)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            opened = Opened(browser, path, 390)
+            box = opened.page.locator("#fix-first").bounding_box()
+            assert box is not None and box["y"] < 900  # above the fold of a phone
+            assert box["width"] <= 390
+            first = opened.page.locator("#fix-first li a").first
+            target = first.get_attribute("href")
+            first.click()
+            assert opened.page.evaluate("location.hash") == target
+            assert opened.visible(target)
+            assert opened.console == [] and opened.requests == [opened.url]
+            opened.close()
+        finally:
+            browser.close()

@@ -23,6 +23,7 @@ from cxlint.errors import UsageError
 from cxlint.model import SEVERITIES, Finding, RunResult, SubjectResult
 from cxlint.report import baseline_line, subject_status, summary, when
 from cxlint.report.evidence import lines, safe, short_url
+from cxlint.report.priorities import fix_first
 
 TYPE_TITLES = {
     "site": "Site",
@@ -106,7 +107,10 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
     channels = _channel_counts(subjects)
     passing = [v for v in subjects if v.status == "passed"]
     alarm = counts["errors"] or result.unreachable  # a site not checked is no green verdict
+    views = {r.subject: v for r, v in zip(result.subjects, subjects, strict=True)}
     html = _template().render(
+        first=fix_first(result),
+        view_of=views.get,
         result=result,
         s=counts,
         level="error" if alarm else "warning" if counts["warnings"] else "passed",
