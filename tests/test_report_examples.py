@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from lxml import etree
@@ -81,6 +82,12 @@ def test_gitlab_ci_example(store: DemoStore, tmp_path: Path) -> None:
         assert (tmp_path / path).stat().st_size > 0, path
     merged = json.loads((tmp_path / "cxlint-report.json").read_text())
     assert len(merged["run"]["stats"]["shards"]) == total
+    # the merge request's Code Quality widget: GitLab's documented format
+    quality = merge_job["artifacts"]["reports"]["codequality"]
+    issues = json.loads((tmp_path / quality).read_text())
+    schema = json.loads((DATA / "gitlab-codequality.schema.json").read_text())
+    jsonschema.validate(issues, schema, cls=jsonschema.Draft202012Validator)
+    assert len(issues) == sum(1 for f in merged["findings"] if not f.get("acknowledged")) > 0
 
 
 # --- GitHub Actions -------------------------------------------------------------------------
