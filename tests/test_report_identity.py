@@ -22,6 +22,7 @@ from cxlint.report import FORMATS, reporter
 from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import read, to_dict
 from tests.rulecase import run_case
+from tests.test_report_json import validate
 
 DATA = Path(__file__).parent / "data"
 DOCS = Path(__file__).parent.parent / "docs" / "rules.md"
@@ -122,6 +123,7 @@ def _check(store: DemoStore, out: Path) -> list[dict[str, object]]:
     )  # fmt: skip
     assert run.returncode == 1, run.stderr
     report = json.loads(out.read_text())
+    validate(report)  # the published report schema, with the new fields
     # each subject's time is measured (JUnit shows it per test case)
     assert all(isinstance(s["seconds"], float) for s in report["subjects"])
     return report["findings"]
