@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
-from urllib.parse import quote, quote_plus, urljoin
+from urllib.parse import parse_qs, parse_qsl, quote, quote_plus, urljoin, urlsplit
 
 from cxlint import urls
 from cxlint.cache import RESULTS, Entry, PageCache
@@ -114,8 +114,12 @@ class QueryResult:
         """1-based place of the first result that is the product: one of `targets`
         (normalised URLs), or, when `match` is given, a result whose text it accepts. Links
         beat words: a page that says "no results" but links to the product has found it."""
+        paths = {target.partition("?")[0] for target in targets}
         for index, (result, place) in enumerate(zip(self.results, self._places(), strict=True)):
             if result in targets:
+                return place
+            path, _, query = result.partition("?")
+            if query and path in paths and _more_params(query, targets, path):
                 return place
             if match is not None and match(self.texts[index]):
                 return place
@@ -208,6 +212,8 @@ class SiteSearch:
         self._chrome: set[str] = set()  # links of the empty-results page
         self._empty_print: str | None = None  # the empty-results page's text, probe removed
         self._empty_landing: str | None = None  # where a search that finds nothing redirects
+        # q in /search?q={query}, and the template's other parameters (do=search)
+        self._param, self._fixed = _template_params(config.template)
         self.sent: set[str] = set()  # distinct queries, for the run's summary
         # Askers still to come per query (the run's plan, `expect`): when the last is done,
         # the answer is let go. Unplanned queries (variants on a miss) are kept to the end.
@@ -330,7 +336,7 @@ class SiteSearch:
                 result.error = "every search is sent to the home page, not to a results page"
                 return result
             self._empty_landing = landing if moved else None  # e.g. /search/no-results
-            self._chrome = {url for url, _ in _result_candidates(page)}
+            self._chrome = {url for url, _, _ in _result_candidates(page, self._own(query))}
             self._empty_print = _fingerprint(page, query)
             return result  # by construction, nothing it shows is a result
         if moved and landing == self._empty_landing:
@@ -344,17 +350,39 @@ class SiteSearch:
             return result
         # Links beat words: every link of the results region is kept, and rank() finds the
         # product among them even where the page also says "no results".
-        for link, text in _result_candidates(page):
+        first = None  # the words of the first result's link
+        for link, text, words in _result_candidates(page, self._own(query)):
             if link not in self._chrome:
                 result.results.append(link)
                 result.texts.append(text)
+                first = words if first is None else first
         result.suggestion = _suggestion(page.main_text)
-        said = _says_no_results(page)
+        said = _says_no_results(page, first)
         if said:
             result.empty = f"the results area says '{said}'"
         elif self._empty_print is not None and _fingerprint(page, query) == self._empty_print:
             result.empty = "the page is, word for word, the one the site shows when nothing matches"
         return result
+
+    def _own(self, query: str) -> Callable[[str], bool]:
+        """Whether a link (normalised) to the results page's own path is the page's own
+        (pagination, sorting, filters, a refined search) for `query`, not one of the site's
+        pages: a site may address every page through one script (/doku.php?id=…, WordPress's
+        /?p=123), its search page included."""
+        param, fixed = self._param, self._fixed
+
+        def own(url: str) -> bool:
+            if param is None:
+                return True  # the query is in the path: /search/{query}/page/2
+            params = parse_qs(urlsplit(url).query, keep_blank_values=True)
+            if not fixed:
+                return param in params
+            if all(value in params.get(name, ()) for name, value in fixed):
+                return True  # do=search: another page of results
+            # where the query parameter also addresses pages (DokuWiki's id), only the query
+            return any(_spelling_of(value, query) for value in params.get(param, ()))
+
+        return own
 
     def _may_be_result(self, url: str) -> bool:
         """Whether a link may be a result, so it is worth reading: the links of the
@@ -388,6 +416,22 @@ class SiteSearch:
                 seen.add(normal)
                 result.results.append(normal)
                 result.texts.append(_json_text(item))
+
+
+def _more_params(query: str, targets: set[str], path: str) -> bool:
+    """Whether a result's parameters (`query`, on a target's `path`) hold all of a target's
+    and more: a search's highlight or position parameters (DokuWiki's s[]=…, Shopify's
+    _pos=1&_sid=…) on the product's own address. Not another value of one of its own
+    (/product?id=6 is not /product?id=5)."""
+    found = parse_qs(query, keep_blank_values=True)
+    for target in targets:
+        target_path, _, target_query = target.partition("?")
+        if target_path != path:
+            continue
+        wanted = parse_qs(target_query, keep_blank_values=True)
+        if all(found.get(name) == values for name, values in wanted.items()):
+            return True
+    return False
 
 
 def _quote_path(query: str) -> str:
@@ -424,10 +468,14 @@ def _moved_to(requested: str, final: str) -> bool:
     return _path_of(requested) != _path_of(final)
 
 
-def _says_no_results(page: Page) -> str | None:
+def _says_no_results(page: Page, first: str | None = None) -> str | None:
     """The "no results" wording of a results page, as it reads: in its title, its main
-    heading or its results region, never in the chrome (cut out of main_text)."""
-    for text in (page.title, *page.h1, page.main_text[:5000]):
+    heading or its results region (never in the chrome, cut out of main_text), and there
+    above the `first` result's words: a listed page's own snippet ("0 items in cart", a wiki
+    page's text) is not the page saying it found nothing."""
+    region = page.main_text[:5000]
+    above = region.find(first) if first else -1
+    for text in (page.title, *page.h1, region[:above] if above >= 0 else region):
         found = _NO_RESULTS.search(text)
         if found:
             start = found.start()
@@ -466,20 +514,34 @@ def _json_text(item: Any) -> str:
     return str(item)
 
 
-def _result_candidates(page: Page) -> list[tuple[str, str]]:
-    """Same-site page links of a results page with their text, normalised, in order, once."""
+def _result_candidates(page: Page, own: Callable[[str], bool]) -> list[tuple[str, str, str]]:
+    """Same-site page links of a results page, normalised, in order, once: each with its
+    result's text and its own words. Links to the results page's own path are left out
+    when `own` says they are the page's own (SiteSearch._own)."""
     site = urls.origin(page.final_url)
     search_path = _path_of(page.final_url)
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for link in page.links:
         if not urls.is_http_url(link.url) or urls.origin(link.url) != site:
             continue
         normal = urls.normalize_for_compare(link.url)
-        if _path_of(normal) == search_path:
+        if _path_of(normal) == search_path and own(normal):
             continue  # pagination, sorting and filter links of the results page itself
         if normal not in found:
-            found[normal] = link.item or link.text
-    return list(found.items())
+            found[normal] = (link.item or link.text, link.text)
+    return [(url, text, words) for url, (text, words) in found.items()]
+
+
+def _template_params(template: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The query-string parameter a search template puts the query in (None: in the path),
+    and its other parameters."""
+    param, fixed = None, []
+    for name, value in parse_qsl(urlsplit(template).query, keep_blank_values=True):
+        if "{query}" in value:
+            param = name
+        else:
+            fixed.append((name, value))
+    return param, tuple(fixed)
 
 
 def product_targets(product: Product, page: Page | None) -> set[str]:

@@ -129,43 +129,8 @@ def _entry(key: str, name: str, model: str, price: float, page: str) -> dict:
 
 
 # What cxlint gets wrong on this DokuWiki today (issue 15), each with the evidence it gave.
-_OWN_PATH = (
-    "every result is dropped: DokuWiki addresses every page as /doku.php?id=..., the path of "
-    "its search page too, and search.py's _result_candidates skips links to the results "
-    "page's own path as its pagination and sort links; evidence: \"0 results: the results area "
-    'links to no page"'
-)
-
-
-def _listed(query: str) -> str:
-    return f'DokuWiki lists it for "{query}" (under "Matching pagenames" and "Fulltext results")'
-
-
-WRONG = {
-    (
-        key,
-        "search-misses-product",
-    ): f"false search-misses-product: {_listed(model)}, but {_OWN_PATH}"
-    for key, model in [
-        ("xr200", "XR-200"),
-        ("xs18", "XS-18"),
-        ("xj7", "XJ-7"),
-        ("xp12", "XP-12"),
-        ("xh9", "XH-9"),
-    ]
-}
-WRONG[("xv50", "search-misses-product")] = (
-    f"false search-misses-product: {_listed('XV-50')}, but the sidebar page is one of the "
-    'results, and its snippet\'s "0 items in cart: $0.00" is read as the results area saying '
-    '"0 items" (evidence: "0 results: the results area says \'0 items in cart: $0.00 Free '
-    "delivery on orders ove…'\"); past that, " + _OWN_PATH
-)
-WRONG_REASON = {
-    ("xi400", "search-misses-product"): (
-        f"its name finds it ({_listed('Alder Compact Impact Driver')}), yet the message says "
-        f'"nothing else the campaign prints finds it either": {_OWN_PATH}'
-    ),
-}
+WRONG: dict[tuple[str, str], str] = {}
+WRONG_REASON: dict[tuple[str, str], str] = {}
 
 
 CAMPAIGN = Campaign(
