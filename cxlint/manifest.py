@@ -734,6 +734,7 @@ class _Builder:
         self.src = src
         self.base_url = base_url
         self.staging = staging
+        self.staging_env: list[str] = []  # ${VAR}s of site.staging's credentials
         self.env = env
         self.known_rules = known_rules
         self.errors: list[UsageError] = []
@@ -804,6 +805,8 @@ class _Builder:
             return match.group(0)
         placeholder = f"\x00{len(used)}\x00"  # NUL cannot be written in YAML
         used.append((placeholder, name, self.env[name]))
+        if path[:2] == ("site", "staging") and path[2:3] != ("url",):
+            self.staging_env.append(name)
         return placeholder
 
     # URLs --------------------------------------------------------------------------------
@@ -905,7 +908,9 @@ class _Builder:
                 self.secret(value)
         for value in headers.values():
             self.secret(value)
-        origin = urls.origin(self.staging_url(data))
+        site.staging = self.staging_url(data)
+        site.staging_env = list(dict.fromkeys(self.staging_env))
+        origin = urls.origin(site.staging)
         site.headers_for[origin] = {**site.headers_for.get(origin, {}), **headers}
 
     def ignores(self, entries: list[dict[str, str]] | None, path: JsonPath) -> list[Ignore]:

@@ -63,6 +63,10 @@ class Site:
     # site.url as the manifest writes it, before --base-url moved `url`: creatives carry
     # production links, which are moved the same way
     declared_url: str | None = None
+    # site.staging's url and the ${VAR}s its credentials use, to say which to set when
+    # staging refuses them (cxlint.staging)
+    staging: str | None = None
+    staging_env: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -139,3 +139,42 @@ def test_an_unset_variable_is_named(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as caught:
         load_manifest_text(manifest("https://s.example"), "c.yaml", env={}, staging=True)
     assert str(caught.value) == "c.yaml:7:43: environment variable STAGING_PASSWORD is not set"
+
+
+@pytest.mark.parametrize(
+    ("block", "env", "message"),
+    [
+        (
+            "",
+            {},
+            "answers 401 Unauthorized: staging needs credentials; add them under site.staging",
+        ),
+        (
+            '    basic_auth: {user: preview, password: "${STAGING_PASSWORD}"}\n',
+            {"STAGING_PASSWORD": "old-pass-42"},
+            "answers 401 Unauthorized to the credentials in site.staging: check STAGING_PASSWORD",
+        ),
+        (
+            f"    basic_auth: {{user: preview, password: {PASSWORD}}}\n",
+            {},
+            "answers 403 Forbidden to the credentials in site.staging: check them",
+        ),
+    ],
+)
+def test_staging_that_refuses_is_one_clear_line(
+    tmp_path: Path, httpserver: HTTPServer, block: str, env: dict[str, str], message: str
+) -> None:
+    seen: list[dict[str, str]] = []
+    guarded(httpserver, seen)
+    path = tmp_path / "campaign.yaml"
+    path.write_text(
+        "version: 1\ncampaign: {name: x}\nsite:\n  url: https://www.shop.example\n  staging:\n"
+        f"    url: {httpserver.url_for('/').rstrip('/')}\n{block}"
+        "products:\n  - {name: Phone X1, url: /p/x1}\n"
+    )
+    result = CliRunner().invoke(main, ["check", str(path), "--staging"], env=env)
+    assert result.exit_code == 2
+    (line,) = result.output.splitlines()
+    assert line.startswith("cxlint: error: staging at http://") and message in line
+    assert PASSWORD not in line and "old-pass-42" not in line
+    assert len(seen) <= 2  # robots.txt and the home page: not a request per page
