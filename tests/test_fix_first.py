@@ -143,3 +143,15 @@ def test_in_a_browser_on_a_phone_it_is_on_the_first_screen(tmp_path: Path) -> No
             opened.close()
         finally:
             browser.close()
+
+
+def test_the_html_report_names_files_not_where_they_were_on_disk() -> None:
+    from cxlint.model import Location
+
+    result = run(finding("model-not-on-product-page", "error", V710))
+    result.campaign["manifest"] = "/home/ann/campaigns/spring/campaign.yaml"
+    result.subjects[0].location = Location("/home/ann/campaigns/spring/products.csv", 4, 1)
+    html = render_html(result).decode()
+    assert "/home/ann" not in html
+    assert '<span class="mono">campaign.yaml</span>' in html
+    assert "products.csv:4" in html

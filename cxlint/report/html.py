@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -111,6 +112,7 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
     html = _template().render(
         first=fix_first(result),
         view_of=views.get,
+        file_name=_file_name,
         result=result,
         s=counts,
         level="error" if alarm else "warning" if counts["warnings"] else "passed",
@@ -130,6 +132,10 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
         label=lambda f: f.subject.label,
     )
     return html.encode()
+
+
+def _file_name(path: str | None) -> str:
+    return PurePath(path).name if path else ""
 
 
 def _passing_title(passing: list[SubjectView]) -> str:
@@ -185,7 +191,10 @@ def _subject(
     name = s.id if s.type == "product" else s.url or s.type
     if s.type == "creative_link":
         name = f"{s.url} in {s.file}"
-    where = f"{subject.location.file}:{subject.location.line}" if subject.location else None
+    # the file's name only: a report is shared, and an absolute path says where it ran (a
+    # home folder, the demo's site-packages), not where the reader's copy of the file is
+    location = subject.location
+    where = f"{_file_name(location.file)}:{location.line}" if location else None
     return SubjectView(
         id=subject_id(subject),
         kind=s.type,
