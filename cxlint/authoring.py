@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +41,11 @@ class Draft:
 
 
 def schema_location() -> str:
-    """The packaged JSON Schema's path, for editors (yaml-language-server) on this machine."""
-    return str(resources.files("cxlint").joinpath("schema/manifest.schema.json"))
+    """The schema's published URL (what `cxlint schema` prints, in draft-07 for editors), not
+    this machine's packaged path: a manifest is shared, and the path would not be there."""
+    from cxlint.validate import SCHEMA_ID
+
+    return SCHEMA_ID
 
 
 # --- rendering --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from cxlint.demo.catalogue import DEFAULT_CATALOGUE
 from cxlint.demo.store import DemoStore
 from cxlint.manifest import load_manifest
 from cxlint.urls import missing_scheme
+from cxlint.validate import SCHEMA_ID
 
 SITE = "https://shop.example"
 
@@ -46,7 +47,7 @@ def test_csv_with_synonyms_bom_semicolons_and_decimal_commas(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     text = (tmp_path / "campaign.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=")
-    assert text.splitlines()[0].endswith("manifest.schema.json")
+    assert text.splitlines()[0] == f"# yaml-language-server: $schema={SCHEMA_ID}"
     assert "# products.csv row 2" in text and "# products.csv row 4" in text
     assert "columns not used: 'Stock'" in result.output
     campaign = load(tmp_path / "campaign.yaml")
