@@ -143,7 +143,9 @@ def render(draft: Draft, output_name: str) -> str:
 
 def _site_url(value: str) -> str:
     value = value.strip()
-    meant = urls.missing_scheme(value)
+    # a site's address is a host (shop.example): any such text lacks only its scheme
+    bare = "://" not in value and "." in value and " " not in value
+    meant = urls.missing_scheme(value) or (f"https://{value}" if bare else None)
     if meant:
         raise click.BadParameter(f"start it with https:// (did you mean {meant}?)")
     if not urls.is_http_url(value):
@@ -398,6 +400,12 @@ def init(options: InitOptions) -> str:
         ) from None
     write_output(output, text.encode("utf-8"), what="manifest")
     if output != "-":
-        counts = f"{len(draft.products)} products, {len(draft.landing_pages)} landing pages"
+        counts = ", ".join(
+            f"{n} {word}{'s' * (n != 1)}"
+            for n, word in (
+                (len(draft.products), "product"),
+                (len(draft.landing_pages), "landing page"),
+            )
+        )
         click.echo(f"wrote {output} ({counts}); next: cxlint check {output}", err=True)
     return text

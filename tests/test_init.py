@@ -191,6 +191,7 @@ def test_never_overwrites_without_force_nor_an_input_even_with_it(tmp_path: Path
         ([], "cxlint init needs --site-url URL"),
         (["--site-url", "www.shop.example"], "did you mean https://www.shop.example?"),
         (["--site-url", "ftp://shop.example"], "give an http(s) address"),
+        (["--site-url", "shop.example"], "did you mean https://shop.example?"),
         (["--site-url", SITE], "nothing to check: give --products FILE or --links FILE"),
     ],
 )
