@@ -20,10 +20,8 @@ CXLINT_SELECT=soft-404,tracking-dropped, CXLINT_REPORTS="junit:a.xml sarif:b.sar
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +80,8 @@ def find_config(manifest: str) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # here, not at the top: cli.py imports this module for every command
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -111,6 +111,8 @@ def apply_config(
     path, table = found if found else (None, {})
     unknown = sorted(set(table) - set(KEYS))
     if unknown and path is not None:
+        import difflib
+
         close = difflib.get_close_matches(unknown[0], KEYS, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(KEYS)}"
         raise UsageError(f"{_name(path)}: unknown key '{unknown[0]}'{hint}")

@@ -142,7 +142,8 @@ def comparable(report: dict[str, Any]) -> dict[str, Any]:
               "checks_passed", "checks_failed", "checks_skipped")  # fmt: skip
     return {
         "findings": report["findings"],
-        "subjects": report["subjects"],
+        # a subject's time is a measurement, not a result (two runs may even agree on it)
+        "subjects": [{k: v for k, v in s.items() if k != "seconds"} for s in report["subjects"]],
         "summary": {k: report["summary"][k] for k in counts},
         "campaign": report["campaign"],
         "origin": report["run"]["origin"],
