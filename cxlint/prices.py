@@ -176,15 +176,16 @@ def _currency(value: Any) -> str | None:
 
 _CODES = "USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|CNY|INR|SEK|NOK|DKK|PLN|MXN|BRL|SGD|HKD"
 _SYMBOL = (
-    r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|NT\$|R\$|\$|€|£|¥|₹|zł"
-    rf"|(?<![A-Za-z])(?:{_CODES}|kr)(?![A-Za-z]))"
+    r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|NT\$|R\$|\$|€|£|¥|₹|₽|₺|₩|₪|₱|₫|zł"
+    rf"|(?<![A-Za-z])(?:{_CODES}|kr|Rs|Kč)(?![A-Za-z])|(?<!\w)руб(?!\w))"
 )
-_NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# a group of thousands is three digits, no more ("Rs 600,000 2010 - 95,000 km" is 600,000)
+_NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3}(?!\d))+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 # An amount is not part of a word or a longer number: V710 $ is not "710 $". The lookahead
 # lets only the positions that can start a match (a digit, a symbol's or code's first
 # character) try the alternatives: four times faster on a page's text, the same matches.
 _MONEY = re.compile(
-    r"(?=[\d$€£¥₹zkUCANHREGJISDPMB])"
+    r"(?=[\d$€£¥₹₽₺₩₪₱₫zkUCANHREGJISDPMBRKр])"
     rf"(?:{_SYMBOL}\s?(?:{_NUMBER})|(?<![\w.,])(?:{_NUMBER})\s?{_SYMBOL})"
 )
 
@@ -290,7 +291,10 @@ _UNMARK = str.maketrans(
 # instalment, a shipping cost or threshold, a saving, a cart's total.
 _OTHER_BEFORE = re.compile(
     r"(?:\b(?:payments?|instal?lments?|raten|cuotas|mensualit[ée]s|rates)\s+(?:of|à|de|von|zu|da)"
-    r"|\bpay\s+in\s+\d+|\b\d+\s*[x×]|\bsave|\bsaving|\bover|\babove"
+    r"|\bpay\s+in\s+\d+|\b\d+\s*[x×]|\bsave|\bsaving|\byou\s+save|\bover|\babove"
+    # a discount, named in a few words before it ("Скидка на комплект 95 ₽")
+    r"|(?:\bdiscount(?!\s*price)|\brabatt?|\bremise|\bdescuento|\bsconto|\bkorting|\bersparnis|скидка"
+    r"|экономия|\bsie\s+sparen|économisez|\bahorra|\brisparmi)(?:\s+\w+){0,2}"
     r"|\bexceeding|\borders?(?:\s+(?:of|from|over))?|\bspend(?:ing)?|\bminimum(?:\s+order)?(?:\s+of)?"
     r"|\bshipping(?:\s+(?:costs?|fee))?|\bdelivery(?:\s+(?:costs?|fee|charge))?|\bpostage"
     r"|\bversand(?:kosten)?|\blivraison|\bcart|\bbasket|\bsubtotal|\btotal|\bitems?"
@@ -298,7 +302,9 @@ _OTHER_BEFORE = re.compile(
     r"|\b(?:excl(?:\.|uding)?|ex\.?|without|ohne|brez|bez|sin|senza|hors|zzgl\.?)\s*"
     r"(?:vat|tax|taxes|mwst\.?|ddv|dph|pvn|iva|btw|moms|taxe)|\bnetto|\bnet\s+price)"
     r"\W{0,3}$"
-    r"|\(\s*$|(?:^|[\s(])[+\-−]\s*$",  # an option's surcharge or reduction: "(+$10.00)"
+    # an option's surcharge or reduction: "(+$10.00)", "(-40.00€)", "+ $5" (a bare " - "
+    # is how many titles end before their price)
+    r"|\(\s*[+\-−]?\s*$|(?:^|\s)\+\s*$",
     re.I,
 )
 # ... and just after: "/mo", "per month", "a month", "x 12", "/kg", "off" (a price "/ pcs" is
@@ -369,7 +375,28 @@ _STRUCK_TAGS = {"del", "s", "strike"}
 
 # Every amount stands beside one of these; the amount pattern runs only around them.
 _MARKS = re.compile(
-    "|".join(re.escape(mark) for mark in ("$", "€", "£", "¥", "₹", "zł", "kr", *_CODES.split("|")))
+    "|".join(
+        re.escape(mark)
+        for mark in (
+            "$",
+            "€",
+            "£",
+            "¥",
+            "₹",
+            "₽",
+            "₺",
+            "₩",
+            "₪",
+            "₱",
+            "₫",
+            "zł",
+            "kr",
+            "Rs",
+            "Kč",
+            "руб",
+            *_CODES.split("|"),
+        )
+    )
 )
 _REACH = 40  # characters an amount may take on either side of its mark ("1,234,567.89 €")
 
@@ -405,6 +432,15 @@ _SYMBOLS: dict[str, set[str]] = {
     "₹": {"INR"},
     "zł": {"PLN"},
     "KR": {"SEK", "NOK", "DKK", "ISK"},
+    "₽": {"RUB"},
+    "РУБ": {"RUB"},
+    "RS": {"PKR", "INR", "LKR", "NPR"},
+    "KČ": {"CZK"},
+    "₺": {"TRY"},
+    "₩": {"KRW"},
+    "₪": {"ILS"},
+    "₱": {"PHP"},
+    "₫": {"VND"},
 }
 
 

@@ -539,10 +539,11 @@ def _resolve(
         if buy is not None:
             protected |= _ancestors(buy)
     chrome = [(e, why) for e, why in candidates.items() if e not in protected]
+    main_root = main if main is not None else body
+    chrome += [(e, "related") for e in _related_sections(main_root, protected)]
     for element, _ in chrome:
         element.clear(keep_tail=True)  # the text after it is the page's again
 
-    main_root = main if main is not None else body
     regions = Regions(main_root, main_root, "the page's main content", chrome=chrome)
     if not product:
         _mark_blocks(main_root)
@@ -570,6 +571,47 @@ def _resolve(
         root.tail = END_PRODUCT + (root.tail or "")
     _mark_blocks(body if not _within(root, main_root) else main_root)
     return regions
+
+
+_SECTION_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+# The heading of other products' block ("Related products", "Customers also bought"): its
+# class names may say nothing, its words say it all. In the languages the stock labels know.
+_RELATED_HEADING = re.compile(
+    r"(?:related|similar|recommended|more)\s+(?:products|items|ads|listings|from)"
+    r"|related\s*$|recently\s+viewed|you\s+(?:may|might)\s+also\s+(?:like|love)"
+    r"|(?:customers|people|others|shoppers)\s+(?:also|who)|frequently\s+bought"
+    r"|bought\s+together|complete\s+the\s+look|ähnliche\s+(?:produkte|artikel)"
+    r"|das\s+könnte|kunden\s+(?:kauften|haben)|produits\s+similaires|vous\s+aimerez"
+    r"|productos\s+(?:relacionados|similares)|prodotti\s+(?:correlati|simili)"
+    r"|gerelateerde|vergelijkbare|podobni\s+izdelki|похожие\s+товары",
+    re.I,
+)
+
+
+def _related_sections(main: Element, protected: set[Element]) -> list[Element]:
+    """What a heading such as "Related products" introduces, up to the next heading of its
+    level (or, for a heading alone in its box, its box's next siblings): other products."""
+    found: list[Element] = []
+    for heading in main.iter(*_SECTION_HEADINGS):
+        words = " ".join(text(heading).split())
+        if not words or len(words) > 60 or not _RELATED_HEADING.search(words):
+            continue
+        level, node = int(heading.tag[1]), heading
+        for _ in range(3):  # the heading, else its box, else the box's box
+            section = []
+            for sibling in node.itersiblings():
+                if not isinstance(sibling.tag, str):
+                    continue
+                if sibling.tag in _SECTION_HEADINGS and int(sibling.tag[1]) <= level:
+                    break
+                section.append(sibling)
+            if section:
+                found += [heading, *(e for e in section if e not in protected)]
+                break
+            node = node.getparent()
+            if node is None or node is main or node in protected:
+                break
+    return found
 
 
 def _alive(body: Element) -> set[Element]:
