@@ -227,27 +227,6 @@ def _compare(result: RunResult, baseline: tuple[RunResult, str] | None) -> RunRe
     return apply_baseline(result, *baseline)
 
 
-class _ProgressBar:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // total if total else width
-        sys.stderr.write(
-            f"\rchecking [{'#' * filled}{'.' * (width - filled)}] {done}/{total} subjects"
-        )
-        sys.stderr.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 70 + "\r")
-            sys.stderr.flush()
-
-
 def _cpu_count() -> int:
     from cxlint.jobs import cpu_count
 
@@ -264,14 +243,19 @@ def _run(
 ) -> RunResult:
     from cxlint.catalogue import load_catalogue
     from cxlint.engine import Engine, active_rules
+    from cxlint.terminal import ProgressLine, watching
 
     rules = active_rules(load_catalogue(), campaign, select, ignore)
+    show = sys.stderr.isatty() and not quiet  # a CI log gets no redrawn line
     if jobs > 1 and options.shard is None:
         from cxlint.jobs import Progress, context, run_split
 
         progress = _invocation.engine = Progress(context())
-        return run_split(campaign, rules, options, jobs, progress)
-    bar = _ProgressBar() if sys.stderr.isatty() and not quiet else None
+        if not show:
+            return run_split(campaign, rules, options, jobs, progress)
+        with watching(progress, ProgressLine()):
+            return run_split(campaign, rules, options, jobs, progress)
+    bar = ProgressLine() if show else None
     engine = _invocation.engine = Engine(campaign, rules, options, progress=bar)
     try:
         return engine.run()

@@ -1,4 +1,4 @@
-"""Terminal habits: when to colour, and what the shell completes.
+"""Terminal habits: when to colour, what the shell completes, and the progress line.
 
 Colour, first rule that applies wins:
 1. `--color` / `--no-color`;
@@ -16,9 +16,13 @@ functions add rule names and codes (--select, --ignore, explain) and report form
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping
-from typing import Any
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TextIO
 
 import click
 from click.shell_completion import CompletionItem
@@ -90,3 +94,64 @@ def complete_report(ctx: click.Context, param: click.Parameter, incomplete: str)
         for name in FORMATS
         if name.startswith(fmt)
     ]
+
+
+def progress_text(done: int, total: int, elapsed: float) -> str:
+    """`checking [#####.....] 120/400 subjects · 8.5/s · ETA 0:33`: rate and time left once
+    there is something to measure them by."""
+    width = 30
+    filled = width * done // total if total else width
+    text = f"checking [{'#' * filled}{'.' * (width - filled)}] {done}/{total} subjects"
+    if done and elapsed > 0:
+        rate = done / elapsed
+        left = round((total - done) / rate)
+        text += f" · {rate:.1f}/s · ETA {left // 60}:{left % 60:02d}"
+    return text
+
+
+class ProgressLine:
+    """The progress line on stderr, redrawn in place at most ten times a second; the CLI shows
+    it only when stderr is a terminal and --quiet is not given."""
+
+    def __init__(self, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic):
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock
+        self.started = clock()  # the run starts now: a first drawing already has a rate
+        self.drawn = -1.0
+        self.width = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if done < total and now - self.drawn < 0.1:
+            return  # 20,000 subjects must not mean 20,000 redraws
+        self.drawn = now
+        text = progress_text(done, total, now - self.started)
+        self.stream.write("\r" + text.ljust(self.width))
+        self.stream.flush()
+        self.width = len(text)
+
+    def close(self) -> None:
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+@contextlib.contextmanager
+def watching(progress: Any, line: ProgressLine, every: float = 0.2) -> Iterator[None]:
+    """Draws `line` from a counter the --jobs processes share (cxlint.jobs.Progress), from a
+    thread of this process, while the block runs."""
+    stop = threading.Event()
+
+    def draw() -> None:
+        while not stop.wait(every):
+            if progress.total:
+                line(progress.done, progress.total)
+
+    thread = threading.Thread(target=draw, name="cxlint-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        line.close()
