@@ -532,6 +532,7 @@ class Engine:
             finally:
                 self._search.done_with(planned_queries(product))
         ctx = ProductContext(self.campaign, product, response, page, search, skipped)
+        ctx.home = self._home  # what repeats on it is chrome (product-unavailable's words)
         ctx.sitemap = await self._sitemaps_for(response)
         if response is not None and "product-page-noindex" in self.rules:
             origin = urls.origin(response.final_url)

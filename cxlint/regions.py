@@ -13,11 +13,11 @@ Read from the page's parsed tree once, in three steps, cheapest first:
    WordPress widget... And what a page hides (`hidden`, `display:none`, a `hidden` class).
    A block that holds the product's title, its buy button or the page's <main> is never chrome,
    whatever its name (WooCommerce's buy form is `<form class="cart">`).
-3. What repeats across a site's pages: each page keeps its content's text in blocks
-   (`Page.main_blocks`), a block's fingerprint is `fingerprint()`, and `repeated()` gives the
-   blocks most of a few pages share (the home page, the empty-results page): the site's chrome
-   that steps 1 and 2 did not name. Whoever holds those pages (the search reader holds both)
-   asks; a page never reads another page.
+3. What repeats across a site's pages: a sentence of a page's content that the site's home
+   page shows too is the site's notice, not this page's news (`repeated_on`; the rules hold
+   both pages, a page never reads another).
+4. Headings that introduce other products ("Related products", "Customers also bought",
+   "You may also like"): what follows them, up to the next heading of their level.
 
 The product's own block is its Product item when that holds its title, buy button or price;
 else the smallest block holding its title (the first <h1> outside chrome) and its buy button
@@ -31,19 +31,13 @@ is then cut out of the tree (it is the page's own, thrown away after).
 from __future__ import annotations
 
 import re
-import zlib
-from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from cxlint.text import fold
 from cxlint.tree import Element, text
-
-if TYPE_CHECKING:
-    from cxlint.page import Page
 
 # Private-use characters put into the tree's text while regions are read (never in a page's
 # facts): SEP ends a block (paragraph, list item, cell, heading...), OLD and END_OLD wrap a
@@ -691,31 +685,35 @@ def _describe(element: Element) -> str:
 
 
 # --- the site's chrome across pages -----------------------------------------------------------
+#
+# What repeats on a site's pages is its chrome, whatever its markup: a notice every page shows
+# in its content ("Due to high demand some items are out of stock") is not news about this
+# product. The run fetches the site's home page anyway; rules that read words from a page's
+# content ask whether the sentence they matched stands on the home page's content too.
+# Sentences, not blocks or amounts: a product's price or "Sold out" badge also stands in its
+# teaser on the home page, and is this page's all the same.
+
+_SENTENCE_END = re.compile(r"[.!?…]\s|[.!?…]$")
 
 
-def fingerprint(block: str) -> int:
-    """A block's fingerprint: the same for the same words, whatever their case and spacing."""
-    return zlib.crc32(fold(block).encode())
+def sentence_at(text: str, start: int, end: int) -> str:
+    """The words around text[start:end]: three words before it (not past a sentence's end)
+    and the rest of its sentence. Not the whole sentence: a page's text joins its blocks, and
+    a notice's sentence would run on into the heading before it."""
+    head = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    words = text[head:start].split()[-3:]
+    after = _SENTENCE_END.search(text, end)
+    tail = text[end : after.start() + 1 if after else min(len(text), end + 40)]
+    return " ".join([*words, text[start:end] + tail.rstrip()])
 
 
-def prints(page: Page) -> set[int]:
-    """The fingerprints of a page's content blocks."""
-    return {fingerprint(b) for b in page.main_blocks}
-
-
-def repeated(pages: Iterable[Page], at_least: int = 2) -> frozenset[int]:
-    """The blocks `at_least` of these pages show (each page counted once): text a site repeats
-    on its pages (a mini-cart, a delivery note, a newsletter box no name gave away) is chrome.
-    Given the home page and the page a nonsense search shows, their shared blocks."""
-    counts: Counter[int] = Counter()
-    for page in pages:
-        counts.update(prints(page))
-    return frozenset(p for p, n in counts.items() if n >= at_least)
-
-
-def own_blocks(page: Page, chrome: Collection[int]) -> list[str]:
-    """The page's content blocks that are not in `chrome` (fingerprints from `repeated`)."""
-    return [b for b in page.main_blocks if fingerprint(b) not in chrome]
+def repeated_on(sentence: str, *others: str) -> bool:
+    """Whether a sentence (of four words at least: "Sold out." may well be this page's and a
+    teaser's) also stands in one of the other pages' content, compared as folded text."""
+    if len(sentence.split()) < 4:
+        return False
+    folded = fold(sentence)
+    return any(folded in fold(other) for other in others if other)
 
 
 # --- stock, as the product's block shows it ---------------------------------------------------

@@ -50,6 +50,8 @@ class ProductContext:
     # Gathered only for the rules that read them (not-in-sitemap, product-page-noindex):
     sitemap: Sitemaps | None = None  # the sitemaps of the product page's origin
     robots: Robots | None = None  # the product page origin's robots.txt
+    # The site's home page: what its content repeats is the site's chrome (cxlint.regions)
+    home: Page | None = None
 
 
 @dataclass

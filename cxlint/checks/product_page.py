@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from cxlint import urls
+from cxlint import regions, urls
 from cxlint.checks import Skip, rule
 from cxlint.checks.context import LandingContext, ProductContext
 from cxlint.model import Issue, Product
@@ -210,13 +210,24 @@ _NEGATED = re.compile(
 )
 
 
-def _wording(text: str, pattern: re.Pattern[str], marks: tuple[str, ...]) -> str | None:
+def _wording(
+    text: str, pattern: re.Pattern[str], marks: tuple[str, ...], home: Page | None = None
+) -> str | None:
     """The first unnegated match of `pattern`, with a little of its context. Format characters
     (a soft hyphen in "sold\u00adout", a zero-width space) do not hide the words: they are
-    left out of the text read, and of the excerpt quoted."""
+    left out of the text read, and of the excerpt quoted. A sentence the site's home page
+    shows too is the site's notice, not this page's news."""
     text = visible(text)
     for match in near_marks(pattern, text, marks, _PHRASE_REACH, ignore_case=True):
         if _NEGATED.search(text[max(0, match.start() - 30) : match.start()]):
+            continue
+        if (
+            home is not None
+            and home.final_url != ""
+            and regions.repeated_on(
+                regions.sentence_at(text, match.start(), match.end()), visible(home.main_text)
+            )
+        ):
             continue
         start, end = max(0, match.start() - 40), min(len(text), match.end() + 40)
         return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
@@ -232,8 +243,9 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
     gone = [o.availability for o in offers if o.availability in _GONE]
     later = [o.availability for o in offers if o.availability in _LATER]
     in_stock = any(o.availability in ("InStock", "LimitedAvailability") for o in offers)
-    says_gone = _wording(page.main_text, _GONE_WORDS, _GONE_MARKS)
-    says_later = _wording(page.main_text, _LATER_WORDS, _LATER_MARKS)
+    home = ctx.home if ctx.home is not None and ctx.home.final_url != page.final_url else None
+    says_gone = _wording(page.main_text, _GONE_WORDS, _GONE_MARKS, home)
+    says_later = _wording(page.main_text, _LATER_WORDS, _LATER_MARKS, home)
     label, markup = _stock_markup(page)
     evidence: dict[str, Any] = {"page": page.final_url}
     if stated:
