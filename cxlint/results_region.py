@@ -29,6 +29,8 @@ from lxml import etree
 from cxlint.tree import Element, text
 
 _MAIN = etree.XPath(".//main")  # the first (else the first role=main, as page.main_text)
+# Attribute values as "smart" strings, which know their attribute's name and element.
+_ATTRIBUTES = etree.XPath("descendant::*/@class | descendant::*/@id | descendant::*/@role")
 _CHROME_TAGS = frozenset({"nav", "aside", "header", "footer"})
 _CHROME_ROLES = frozenset({"navigation", "complementary", "banner", "contentinfo"})
 # An article's or a section's own header and footer are its content (HTML: a header is the
@@ -82,8 +84,8 @@ DID_YOU_MEAN = re.compile(
 # Words each phrase holds, found by str.find in C: the pattern itself, tried at every
 # position of a page's text, cost a millisecond on a long page (see did_you_mean).
 _DYM_WORDS = (
-    "mean", "Mean", "MEAN", "einten", "EINTEN", "dire", "Dire", "DIRE", "decir", "Decir",
-    "DECIR", "edoelde", "EDOELDE",
+    "mean", "einten", "dire", "decir", "edoelde",  # lower case first (did_you_mean)
+    "Mean", "MEAN", "EINTEN", "Dire", "DIRE", "Decir", "DECIR", "EDOELDE",
 )  # fmt: skip
 
 
@@ -92,34 +94,34 @@ def results_region(root: Element) -> Element:
     chrome and suggestion blocks inside it removed and the links of a "did you mean"
     unlinked. Changes the tree.
 
-    One walk over the content's elements reads their tag, role, class and id (an XPath per
-    attribute cost ten to a hundred times more on real pages)."""
+    The content's class, id and role values are read in one XPath query (each value judged
+    once and remembered): a walk reading every element's attributes from Python cost twice
+    as much, and an XPath that tested the names itself ten to a hundred times."""
     mains = _MAIN(root)
     body = root.find(".//body") if root.tag != "body" else root
     start = mains[0] if mains else (root if body is None else body)
-    blocks: list[Element] = []
+    blocks: list[Element] = list(start.iter(*_CHROME_TAGS))
     role_main = None
-    for element in start.iterdescendants(etree.Element):
-        get = element.get
-        if element.tag in _CHROME_TAGS:
-            blocks.append(element)
-        role = get("role")
-        if role is not None:
-            if role == "main" and role_main is None:
-                role_main = element
-            elif role in _CHROME_ROLES:
+    for value in _ATTRIBUTES(start):
+        if value.attrname == "role":
+            if value == "main" and role_main is None:
+                role_main = value.getparent()
+            elif value in _CHROME_ROLES:
+                blocks.append(value.getparent())
+        elif _named(value):
+            element = value.getparent()
+            if element.find(".//h1") is None:  # the page's own heading is never in a block
                 blocks.append(element)
-        for value in (get("class"), get("id")):
-            if value and _named(value) and element.find(".//h1") is None:
-                blocks.append(element)  # (the page's own heading is never in a named block)
-                break
     region = start
     if not mains and role_main is not None:
         region = role_main
         blocks = [b for b in blocks if _inside(b, region)]
     blocks = [b for b in blocks if b.tag not in ("header", "footer") or _unscoped(b)]
     for heading in region.iter(_HEADINGS):
-        words = " ".join(text(heading).split())
+        words = text(heading)
+        if len(words) > 200:
+            continue  # a result's long title, not a block's few words (cheaper than below)
+        words = " ".join(words.split())
         if len(words) > 60 or not _SUGGESTION_HEADING.match(words.casefold()):
             continue
         if heading.find(".//a[@href]") is not None:
@@ -136,15 +138,17 @@ def results_region(root: Element) -> Element:
 def did_you_mean(words: str) -> re.Match[str] | None:
     """The first "did you mean" (in the languages above) in `words`: looked for around the
     places one of its words is, not at every position of a page's text."""
+    ascii_ = words.isascii()  # then lower() keeps every offset: one search per word
+    haystack = words.lower() if ascii_ else words
     found = None
-    for word in _DYM_WORDS:
-        at = words.find(word)
+    for word in _DYM_WORDS[:5] if ascii_ else _DYM_WORDS:
+        at = haystack.find(word)
         while at != -1:
             asked = DID_YOU_MEAN.search(words, max(0, at - 24), at + len(word) + 8)
             if asked and (found is None or asked.start() < found.start()):
                 found = asked
                 break
-            at = words.find(word, at + 1)
+            at = haystack.find(word, at + 1)
     return found
 
 
@@ -155,7 +159,7 @@ def _named(value: str) -> bool:
         verdict = any(_BLOCK_NAME.fullmatch(name) for name in value.lower().split())
         if len(_NAMED) >= 20_000:
             _NAMED.clear()
-        _NAMED[value] = verdict
+        _NAMED[str(value)] = verdict  # a plain copy: an XPath's string keeps its whole tree
     return verdict
 
 

@@ -24,6 +24,7 @@ from cxlint.cli import main
 from cxlint.demo import campaign_text
 from cxlint.fetch import Fetcher, FetchOptions
 from cxlint.model import RunResult, SearchConfig
+from cxlint.results_region import did_you_mean
 from cxlint.search import EMPTY_PROBE, QueryResult, SiteSearch
 from tests.rulecase import render_page, run_case
 
@@ -655,6 +656,22 @@ def test_a_real_results_page_is_read_in_its_labelled_order(httpserver: HTTPServe
     for label in labelled:
         (url,) = [u for u in result.results if f"/{label['id']}/" in u]
         assert result.rank({url}) == label["rank"], label["title"]
+
+
+@pytest.mark.parametrize(
+    ("words", "asked"),
+    [
+        ("No results for V710. Did you mean V710i?", "Did you mean"),
+        ("NOTHING FOUND. DID YOU MEAN: V710I", "DID YOU MEAN"),
+        ("Keine Treffer. Meinten Sie: V710i", "Meinten Sie"),
+        ("Aucun résultat. Vouliez-vous dire V710i ?", "Vouliez-vous dire"),
+        ("What we mean by 'used' is below. Did\nyou  mean V710i?", "Did\nyou  mean"),
+        ("The meaning of V710: a mean little phone", None),
+    ],
+)
+def test_did_you_mean_is_found_around_its_words(words: str, asked: str | None) -> None:
+    found = did_you_mean(words)
+    assert (found.group(0) if found else None) == asked
 
 
 # --- the demo store, end to end through the CLI ----------------------------------------------
