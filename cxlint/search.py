@@ -405,6 +405,9 @@ class SiteSearch:
                 f"'{self.config.results}' does not point to a list in the search API's answer"
             )
             return
+        if not items:
+            result.empty = "the search API answered with no results"
+            return
         base = self.site_url or response.final_url
         seen: set[str] = set()
         for item in items:

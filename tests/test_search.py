@@ -489,6 +489,9 @@ def test_json_search_api_end_to_end(httpserver: HTTPServer, tmp_path: Path) -> N
     misses = findings(result, "search-misses-product")
     assert [f.subject.id for f in misses] == ["y2"]
     assert '"Y2" find nothing' in misses[0].message
+    assert misses[0].evidence["search_result"] == (
+        '"Y2": 0 results: the search API answered with no results'
+    )
     partial = findings(result, "search-partial-match")
     assert [f.subject.id for f in partial] == ["x1"]  # "Phone X1" finds nothing in this API
 
