@@ -21,6 +21,7 @@ from cxlint.engine import active_rules
 from cxlint.errors import UsageError
 from cxlint.manifest import load_manifest
 from tests.rulecase import serve
+from tests.shared import SHARED
 
 ROOT = Path(__file__).parent.parent
 CASES = ROOT / "tests" / "rule_cases"
@@ -102,7 +103,7 @@ def test_the_rules_command_writes_the_docs_byte_for_byte() -> None:
 
 
 def test_rules_json_lists_every_rule_of_the_product_with_its_docs() -> None:
-    product_md = ROOT.parent / "shared" / "PRODUCT.md"
+    product_md = SHARED / "PRODUCT.md"
     names = set(PRODUCT_RULES)
     if product_md.exists():
         section = product_md.read_text(encoding="utf-8").split("### Rule names", 1)[1]

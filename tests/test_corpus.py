@@ -22,14 +22,12 @@ import functools
 import http.server
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -37,10 +35,8 @@ import pytest
 
 from cxlint.model import Response
 from cxlint.page import Page, parse_page
+from tests.shared import CORPUS
 
-CORPUS = Path(
-    os.environ.get("CXLINT_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
-)
 pytestmark = pytest.mark.skipif(
     not (CORPUS / "INDEX.json").is_file() or not (CORPUS / "pages").is_dir(),
     reason=f"the real-page corpus is not on this machine ({CORPUS}: no INDEX.json or pages/)",

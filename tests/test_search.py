@@ -27,8 +27,8 @@ from cxlint.model import RunResult, SearchConfig
 from cxlint.results_region import did_you_mean
 from cxlint.search import EMPTY_PROBE, QueryResult, SiteSearch
 from tests.rulecase import render_page, run_case
+from tests.shared import CORPUS  # real pages, when here
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # real pages, when here
 SEARCH_RULES = ["search-misses-product", "search-partial-match", "search-not-found"]
 PRODUCT = {"id": "x1", "name": "Phone X1", "model": "X1", "url": "/p/x1"}
 PRODUCT_PAGE = {"page": {"title": "Phone X1", "h1": "Phone X1", "text": "Model X1"}}
