@@ -158,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=100.0, help="--rate given to cxlint")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--json", type=Path, default=None, help="also save the figures here")
+    parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: new)")
     args = parser.parse_args(argv)
-    figures = run(args.subjects, args.rate, args.seed)
+    figures = run(args.subjects, args.rate, args.seed, workdir=args.workdir)
     text = json.dumps(figures, indent=2)
     print(text)
     if args.json:
