@@ -7,18 +7,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxlint import prices
-from cxlint.checks import product_page
+from cxlint.checks import stock
 from cxlint.textscan import near_marks
 
 # (pattern, its marks, reach, ignore_case) as their modules call near_marks. Numbers stay
 # shorter than the reach (each is followed by a space): amounts longer are no prices.
 SCANS = {
     "amounts": (prices._MONEY, prices._MARKS, prices._REACH, False),
-    "gone": (product_page._GONE_WORDS, product_page._GONE_MARKS, product_page._PHRASE_REACH, True),
+    "gone": (stock._GONE_WORDS, stock._GONE_MARKS, stock._PHRASE_REACH, True),
     "later": (
-        product_page._LATER_WORDS,
-        product_page._LATER_MARKS,
-        product_page._PHRASE_REACH,
+        stock._LATER_WORDS,
+        stock._LATER_MARKS,
+        stock._PHRASE_REACH,
         True,
     ),
 }

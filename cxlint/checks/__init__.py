@@ -48,6 +48,7 @@ def registry() -> dict[str, CheckSpec]:
         product,
         product_page,
         site,
+        stock,
         tracking,
         transport,
     )

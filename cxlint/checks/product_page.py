@@ -1,5 +1,5 @@
-"""Rules about what a product page tells customers and crawlers: its price, whether it can be
-bought, its product data, and whether search engines may index and find it."""
+"""Rules about what a product page tells customers and crawlers: its price, its product data,
+and whether search engines may index and find it (whether it can be bought: checks/stock.py)."""
 
 from __future__ import annotations
 
@@ -8,38 +8,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from cxlint import regions, urls
+from cxlint import urls
 from cxlint.checks import Skip, rule
 from cxlint.checks.context import LandingContext, ProductContext
-from cxlint.model import Issue, Product
+from cxlint.checks.offers import offers_for
+from cxlint.model import Issue
 from cxlint.page import Page
 from cxlint.prices import Offer, VisiblePrice, compatible
-from cxlint.text import contains, contains_any_spelling, visible
-from cxlint.textscan import near_marks
-
-# --- which offers are this product's ----------------------------------------------------------
-
-
-def _is_product(ids: dict[str, str], product: Product) -> bool:
-    """Whether identifiers (sku, mpn, gtin, name...) name the campaign's product."""
-    if product.model and contains_any_spelling(" ".join(ids.values()), product.model):
-        return True
-    name = ids.get("name", "")
-    return any(contains(name, term) for term in (product.name, *product.aliases))
-
-
-def _offers_for(page: Page, product: Product) -> list[Offer]:
-    """The product's offers: those keyed (by sku, gtin, mpn, name) to it, else the offers of
-    the page's first product, for a page that names its product differently."""
-    offers = page.offers
-    mine = [o for o in offers if _is_product(o.ids, product)]
-    if mine or not offers:
-        return mine
-    first = offers[0].product
-    return [o for o in offers if o.product == first]
-
-
-# --- price-mismatch ---------------------------------------------------------------------------
+from cxlint.text import contains_any_spelling
 
 
 def _money(amount: Decimal, currency: str | None) -> str:
@@ -76,7 +52,7 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
     product, page = ctx.product, ctx.page
     assert page is not None
     tolerance = Decimal(str(options["tolerance"]))
-    offers = [o for o in _offers_for(page, product) if o.price is not None]
+    offers = [o for o in offers_for(page, product) if o.price is not None]
     shown = [v for v in page.prices if not v.old]  # a struck-through price is not the price
     struck = [v for v in page.prices if v.old]
     if product.price is None and not (offers and shown):
@@ -170,175 +146,6 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
         message = f"The page shows {seen} for {name}, but its product data says {data}."
         fix = "Make the page's product data (schema.org Offer) and its visible price agree."
     yield Issue(message, evidence, fix=fix)
-
-
-# --- product-unavailable ----------------------------------------------------------------------
-
-_GONE = {"OutOfStock": "out of stock", "SoldOut": "sold out", "Discontinued": "discontinued"}
-_LATER = {
-    "PreOrder": "only available for pre-order",
-    "PreSale": "only available for pre-sale",
-    "BackOrder": "on back order",
-}
-# Each pattern opens with a look-ahead on the first letters its phrases can start with: the
-# engine then skips most positions of a long page at once (about 1.5x faster on 40 KB).
-_GONE_WORDS = re.compile(
-    r"\b(?=[oOsSdDnNcCtT])(?:out[\s-]of[\s-]stock|sold[\s-]out|discontinued"
-    r"|no longer (?:available|in stock|sold|stocked|carried|offered|for sale|made|produced)"
-    r"|(?:currently|temporarily) (?:unavailable|not available|out of stock)"
-    r"|not (?:currently )?available (?:for (?:purchase|order|sale)|to (?:buy|order)|online"
-    r"|any ?more)"
-    r"|(?:this|the) (?:item|product) is (?:currently )?unavailable)\b",
-    re.I,
-)
-_LATER_WORDS = re.compile(
-    r"\b(?=[aApPoObB])(?:available (?:for|on|to) pre-?order|pre-?order (?:now|today)"
-    r"|on back-?order"
-    r"|back-?ordered)\b",
-    re.I,
-)
-# Every phrase above holds one of these words (lower case): the patterns run only near them.
-_GONE_MARKS = ("stock", "sold", "discontinued", "no longer", "available")
-_LATER_MARKS = ("order",)
-_PHRASE_REACH = 60  # longer than any phrase above
-# "never out of stock", "we don't sell out": the words, but not the news; nor a shop's policy
-# ("if we're out of stock of an item, we...", "when an item is sold out")
-_NEGATED = re.compile(
-    r"\b(?:never|not|no|n't|rarely|before)\s+(?:\S+\s+){0,2}$"
-    r"|\b(?:if|when|whenever|once|should)\s+(?:\S+\s+){0,4}$",
-    re.I,
-)
-
-
-def _wording(
-    text: str, pattern: re.Pattern[str], marks: tuple[str, ...], home: Page | None = None
-) -> str | None:
-    """The first unnegated match of `pattern`, with a little of its context. Format characters
-    (a soft hyphen in "sold\u00adout", a zero-width space) do not hide the words: they are
-    left out of the text read, and of the excerpt quoted. A sentence the site's home page
-    shows too is the site's notice, not this page's news."""
-    text = visible(text)
-    for match in near_marks(pattern, text, marks, _PHRASE_REACH, ignore_case=True):
-        if _NEGATED.search(text[max(0, match.start() - 30) : match.start()]):
-            continue
-        if (
-            home is not None
-            and home.final_url != ""
-            and regions.repeated_on(
-                regions.sentence_at(text, match.start(), match.end()), visible(home.main_text)
-            )
-        ):
-            continue
-        start, end = max(0, match.start() - 40), min(len(text), match.end() + 40)
-        return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
-    return None
-
-
-@rule("product-unavailable")
-def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
-    product, page = ctx.product, ctx.page
-    assert page is not None
-    offers = [o for o in _offers_for(page, product) if o.availability]
-    stated = [f"{o.availability} in {o.where()}" for o in offers]
-    gone = [o.availability for o in offers if o.availability in _GONE]
-    later = [o.availability for o in offers if o.availability in _LATER]
-    in_stock = any(o.availability in ("InStock", "LimitedAvailability") for o in offers)
-    home = ctx.home if ctx.home is not None and ctx.home.final_url != page.final_url else None
-    says_gone = _wording(page.main_text, _GONE_WORDS, _GONE_MARKS, home)
-    says_later = _wording(page.main_text, _LATER_WORDS, _LATER_MARKS, home)
-    label, markup = _stock_markup(page)
-    evidence: dict[str, Any] = {"page": page.final_url}
-    if stated:
-        evidence["product_data"] = stated[:5]
-    name = product.name
-    if label:
-        says_gone = label  # the stock label itself ("Unavailable"), quoted whole
-    elif markup and not says_gone and not in_stock and not gone:
-        # No words, but the page's markup: the platform's out-of-stock class, a back-in-stock
-        # form, and no buy button (or a disabled one). Product data saying InStock wins.
-        evidence["page_shows"] = markup
-        if page.product_region:
-            evidence["read_from"] = f"the product's own block: {page.product_region}"
-        yield Issue(
-            f"The product page of {name} cannot be bought from: {_markup_sentence(page)}.",
-            evidence,
-        )
-        return
-    if gone and (not in_stock or len(gone) == len(offers)):
-        what = _GONE[gone[0]]
-        if says_gone:
-            evidence["page_says"] = says_gone
-        yield Issue(
-            f"The product page says {name} is {what} (its product data: {gone[0]}), "
-            "so customers the campaign sends cannot buy it.",
-            evidence,
-        )
-    elif says_gone:
-        evidence["page_says"] = says_gone
-        if markup:
-            evidence["page_shows"] = markup
-        if label and page.product_region:
-            evidence["read_from"] = f"the stock label in the product's block: {page.product_region}"
-        contradiction = " although its product data says it is in stock" if in_stock else ""
-        yield Issue(
-            f"The product page of {name} tells customers it cannot be bought{contradiction}.",
-            evidence,
-        )
-    elif later:
-        if says_later:
-            evidence["page_says"] = says_later
-        yield Issue(
-            f"{name} is {_LATER[later[0]]} (its product data: {later[0]}): customers can order "
-            "it but will not get it right away.",
-            evidence,
-            fix="Make sure the campaign says it is a pre-order or a back order, or wait for "
-            "stock before the campaign runs.",
-            minor=True,
-        )
-    elif says_later:
-        evidence["page_says"] = says_later
-        yield Issue(
-            f"The product page of {name} offers it only as a pre-order or back order.",
-            evidence,
-            fix="Make sure the campaign says so, or wait for stock before the campaign runs.",
-            minor=True,
-        )
-
-
-def _stock_markup(page: Page) -> tuple[str | None, list[str]]:
-    """What the product's block shows of its stock besides words and product data: its stock
-    label ("Unavailable"), and the markup that says it cannot be bought (evidence lines), when
-    it does: an out-of-stock class or a back-in-stock form, with no usable buy button."""
-    signals: dict[str, list[str]] = {}
-    for kind, value in page.stock:
-        signals.setdefault(kind, []).append(value)
-    label = signals.get("label", [None])[0]
-    no_buy = "no-buy" in signals or "buy-disabled" in signals
-    # A buy button disabled by the page says it alone; a missing one only beside an
-    # out-of-stock class or a back-in-stock form (many pages have no button cxlint knows).
-    strong = "class" in signals or "notify" in signals or "buy-disabled" in signals
-    if not (no_buy and strong) and not label:
-        return label, []
-    shown = [f"stock label {v!r}" for v in signals.get("label", [])[:1]]
-    shown += [f"out-of-stock class: {v}" for v in signals.get("class", [])[:2]]
-    shown += [f"back-in-stock form: {v}" for v in signals.get("notify", [])[:1]]
-    if "buy-disabled" in signals:
-        shown.append(f"buy button disabled: {signals['buy-disabled'][0]!r}")
-    elif "no-buy" in signals:
-        shown.append("no buy button")
-    return label, shown if no_buy and strong else shown if label else []
-
-
-def _markup_sentence(page: Page) -> str:
-    kinds = {kind for kind, _ in page.stock}
-    parts = []
-    if "class" in kinds:
-        parts.append("it is marked out of stock")
-    if "notify" in kinds:
-        parts.append("it offers a back-in-stock alert")
-    disabled = "buy-disabled" in kinds
-    parts.append("its buy button is disabled" if disabled else "it has no buy button")
-    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 
 # --- structured-data-missing ------------------------------------------------------------------
