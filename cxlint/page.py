@@ -98,6 +98,14 @@ class Page:
     # How the product's own block was found ("its schema.org Product item", "the block holding
     # its title and buy button", "the page's main content"): evidence for price and stock.
     product_region: str = ""
+    # The visible text of that block alone (the main content's when no block was found):
+    # where a product's own stock words and price are read.
+    product_text: str = ""
+    # The page's language and region as it declares them: <html lang>, else og:locale
+    # ("de-DE", "en_GB", "es"); hreflang alternates' tags ("en-gb", "x-default"): where
+    # cxlint.currency reads a market from.
+    lang: str = ""
+    hreflangs: list[str] = field(default_factory=list)
     # What the product's block shows of its stock besides product data (regions.stock_signals):
     # ("label", "Sold out"), ("class", "p.stock.out-of-stock"), ("notify", …), and its buy
     # button: ("buy", words), ("buy-disabled", words) or ("no-buy", "").
@@ -407,6 +415,7 @@ def _fill_from_html(
         page.main_text = " ".join(main_blocks)
         page.prices = region_prices(found)
         page.product_region = found.how
+        page.product_text = " ".join(product_blocks)
         page.stock = regions.stock_signals(found, product_blocks)
 
 
@@ -420,11 +429,16 @@ def _fill_head(page: Page, root: Element, base: str) -> None:
         page.meta[k] for k in ("robots", "googlebot") if k in page.meta
     ).lower()
 
+    html = root if root.tag == "html" else root.find(".//html")
+    lang = (html.get("lang") or html.get("xml:lang") or "") if html is not None else ""
+    page.lang = (lang or page.meta.get("og:locale", "")).strip()[:35]
     for link in root.iterfind(".//link[@href]"):
         rel = (link.get("rel") or "").lower().split()
         href = urljoin(base, link.get("href").strip())
         if "canonical" in rel and page.canonical is None:
             page.canonical = href
+        elif "alternate" in rel and link.get("hreflang") and len(page.hreflangs) < 50:
+            page.hreflangs.append(link.get("hreflang").strip()[:35])
         elif "search" in rel and "opensearch" in (link.get("type") or "").lower():
             page.opensearch.append(href)
 
