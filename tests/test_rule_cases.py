@@ -31,6 +31,8 @@ def test_rule_case(httpserver: HTTPServer, case: dict[str, Any], tmp_path: Path)
             assert text in finding.message, f"{text!r} not in {finding.message!r}"
         for key, value in want.get("evidence", {}).items():
             assert finding.evidence.get(key) == value, (key, finding.evidence.get(key))
+        if "severity" in want:
+            assert finding.severity == want["severity"], (finding.severity, finding.message)
         assert finding.fix, "every finding says how to fix it"
     if "skipped" in case:
         reasons = [
