@@ -3,7 +3,7 @@ visitor reads. Both are page facts, gathered once when the page is parsed.
 
 Amounts are read with price-parser (Zyte's library for scraped prices), which knows
 `1.299,00 €`, `USD 1,299.00` and `£ 49` — thousands and decimal separators a regex gets
-wrong. Currency symbols are kept as shown; `compatible()` says whether one can be a code.
+wrong. Currency symbols are kept as shown; cxlint.currency reads which currency one is.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ class Offer:
 
     def where(self) -> str:
         """Where it was read, for evidence: 'JSON-LD Offer (sku MOTO-V710)'."""
+        if self.source == "Open Graph":
+            return "its Open Graph price tags"
         key = next((k for k in ("sku", "gtin13", "gtin", "mpn", "name") if k in self.ids), None)
         return f"{self.source} Offer" + (f" ({key} {self.ids[key]})" if key else "")
 
@@ -170,6 +172,18 @@ def _schema_name(value: Any) -> str | None:
 
 def _currency(value: Any) -> str | None:
     return value.strip().upper() if isinstance(value, str) and value.strip() else None
+
+
+def open_graph_offer(meta: dict[str, str]) -> Offer | None:
+    """The price its Open Graph product tags give (`product:price:amount` and
+    `og:price:amount`, a sale price first): what social networks and link previews show,
+    and often the only price in a page whose visible price a script writes."""
+    for key in ("product:sale_price", "og:sale_price", "product:price", "og:price"):
+        price = amount(meta.get(f"{key}:amount"))
+        if price is not None:
+            currency = _currency(meta.get(f"{key}:currency"))
+            return Offer(price, None, currency, None, {}, "Open Graph", -1)
+    return None
 
 
 # --- prices a visitor reads -------------------------------------------------------------------
@@ -405,60 +419,3 @@ def _amounts(text: str) -> Iterator[re.Match[str]]:
     """_MONEY's matches in `text`, in order: those of `_MONEY.finditer(text)` for every
     amount shorter than _REACH characters."""
     return near_marks(_MONEY, text, _MARKS, _REACH)
-
-
-# --- currencies -------------------------------------------------------------------------------
-
-# "$" is the dollars' and the pesos' sign, and Taiwan's (NT$)
-_DOLLARS = {
-    "USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD", "TWD", "CLP", "ARS", "COP", "UYU",
-}  # fmt: skip
-# Codes retired but still written: the Russian rouble's RUR is RUB.
-_ALIASES = {"RUR": "RUB"}
-_SYMBOLS: dict[str, set[str]] = {
-    "$": _DOLLARS,
-    "US$": {"USD"},
-    "C$": {"CAD"},
-    "CA$": {"CAD"},
-    "A$": {"AUD"},
-    "AU$": {"AUD"},
-    "NZ$": {"NZD"},
-    "HK$": {"HKD"},
-    "NT$": {"TWD"},
-    "R$": {"BRL"},
-    "€": {"EUR"},
-    "£": {"GBP"},
-    "¥": {"JPY", "CNY"},
-    "₹": {"INR"},
-    "zł": {"PLN"},
-    "KR": {"SEK", "NOK", "DKK", "ISK"},
-    "₽": {"RUB"},
-    "РУБ": {"RUB"},
-    "RS": {"PKR", "INR", "LKR", "NPR"},
-    "KČ": {"CZK"},
-    "₺": {"TRY"},
-    "₩": {"KRW"},
-    "₪": {"ILS"},
-    "₱": {"PHP"},
-    "₫": {"VND"},
-}
-
-
-def compatible(a: str | None, b: str | None) -> bool:
-    """Whether two currencies as shown or coded ('$', '€', 'EUR', 'USD') can be the same.
-
-    Unknown or missing currencies are compatible: only a clear contradiction counts.
-    """
-    if not a or not b:
-        return True
-    could_a, could_b = _could_be(a), _could_be(b)
-    return could_a is None or could_b is None or bool(could_a & could_b)
-
-
-def _could_be(currency: str) -> set[str] | None:
-    """The ISO codes a currency as shown may stand for; None when it is not known."""
-    currency = currency.strip().upper()
-    currency = _ALIASES.get(currency, currency)
-    if re.fullmatch(r"[A-Z]{3}", currency):
-        return {currency}
-    return _SYMBOLS.get(currency)

@@ -18,7 +18,7 @@ from cxlint.checks.product_page import gtin_problem
 from cxlint.fetch import Fetcher, FetchOptions
 from cxlint.model import Response
 from cxlint.page import parse_page
-from cxlint.prices import amount, compatible, offers, visible_prices
+from cxlint.prices import amount, offers, visible_prices
 from cxlint.robots import robots_facts
 from cxlint.sitemap import Sitemaps, read_sitemaps
 from tests.rulecase import run_case
@@ -43,14 +43,6 @@ from tests.rulecase import run_case
 def test_amounts_from_structured_data(value: object, expected: str | None) -> None:
     got = amount(value)
     assert (str(got) if got is not None else None) == expected
-
-
-def test_currencies_are_compatible_unless_they_clearly_contradict() -> None:
-    assert compatible("$", "USD") and compatible("USD", "$") and compatible("$", "CAD")
-    assert compatible("€", "EUR") and compatible("eur", "EUR") and compatible(None, "USD")
-    assert compatible("₿", "USD")  # unknown symbol: no judgement
-    assert not compatible("€", "USD") and not compatible("EUR", "USD")
-    assert not compatible("£", "$") and not compatible("US$", "CAD")
 
 
 def test_visible_prices_prefer_marked_elements_and_skip_model_numbers() -> None:

@@ -45,6 +45,7 @@ def registry() -> dict[str, CheckSpec]:
         creative,
         landing,
         metadata,
+        price,
         product,
         product_page,
         site,

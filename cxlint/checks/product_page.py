@@ -1,152 +1,18 @@
-"""Rules about what a product page tells customers and crawlers: its price, its product data,
-and whether search engines may index and find it (whether it can be bought: checks/stock.py)."""
+"""Rules about what a product page tells customers and crawlers: its product data, and whether
+search engines may index and find it (its price: checks/price.py; its stock: checks/stock.py)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 from cxlint import urls
 from cxlint.checks import Skip, rule
 from cxlint.checks.context import LandingContext, ProductContext
-from cxlint.checks.offers import offers_for
 from cxlint.model import Issue
 from cxlint.page import Page
-from cxlint.prices import Offer, VisiblePrice, compatible
 from cxlint.text import contains_any_spelling
-
-
-def _money(amount: Decimal, currency: str | None) -> str:
-    if amount.as_tuple().exponent == -1:  # YAML's 69.0 or 499.9 is written 69.00, 499.90
-        amount = amount.quantize(Decimal("0.01"))
-    return f"{amount} {currency}" if currency else f"{amount}"
-
-
-def _near(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
-    return abs(a - b) <= tolerance
-
-
-def _offer_has(offer: Offer, price: Decimal, currency: str | None, tolerance: Decimal) -> bool:
-    if offer.price is None or not compatible(offer.currency, currency):
-        return False
-    if offer.high is not None:  # an AggregateOffer: a range of prices
-        return offer.price - tolerance <= price <= offer.high + tolerance
-    return _near(offer.price, price, tolerance)
-
-
-def _page_has(
-    shown: list[VisiblePrice], price: Decimal, currency: str | None, tol: Decimal
-) -> bool:
-    return any(_near(v.amount, price, tol) and compatible(v.currency, currency) for v in shown)
-
-
-def _page_price(shown: list[VisiblePrice]) -> VisiblePrice:
-    """The price a visitor reads first: an element the page marks as the price, else the first."""
-    return next((v for v in shown if v.marked), shown[0])
-
-
-@rule("price-mismatch")
-def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
-    product, page = ctx.product, ctx.page
-    assert page is not None
-    tolerance = Decimal(str(options["tolerance"]))
-    offers = [o for o in offers_for(page, product) if o.price is not None]
-    shown = [v for v in page.prices if not v.old]  # a struck-through price is not the price
-    struck = [v for v in page.prices if v.old]
-    if product.price is None and not (offers and shown):
-        raise Skip("the manifest gives no price, and the page has no price to compare with")
-    if not offers and not shown:
-        raise Skip("the page shows no price and has no product data with one")
-    promised, currency = product.price, product.currency
-    vs_data = bool(promised is not None and offers) and not any(
-        _offer_has(o, promised, currency, tolerance) for o in offers
-    )
-    vs_page = bool(promised is not None and shown) and not _page_has(
-        shown, promised, currency, tolerance
-    )
-    if vs_page and promised is not None:
-        # "From $449" for a range of variants that holds the campaign's price is no contradiction
-        ranges = [
-            o for o in offers if o.high is not None and _offer_has(o, promised, currency, tolerance)
-        ]
-        vs_page = not any(
-            _offer_has(o, v.amount, v.currency, tolerance) for o in ranges for v in shown
-        )
-    data_vs_page = bool(offers and shown) and not any(
-        o.price is not None and _page_has(shown, o.price, o.currency, tolerance)
-        for o in offers
-        if o.high is None
-    )
-    if offers and all(o.high is not None for o in offers):
-        data_vs_page = False  # a range of prices says nothing against one shown price
-    if not (vs_data or vs_page or data_vs_page):
-        return
-    name = product.name
-    campaign = _money(promised, currency) if promised is not None else None
-    data = offers[0].shown() if offers else None
-    # what the page shows: the visible price its product data agrees with, else the first
-    agreeing = [
-        v
-        for o in offers
-        for v in shown
-        if o.price is not None
-        and o.high is None
-        and _near(v.amount, o.price, tolerance)
-        and compatible(v.currency, o.currency)
-    ]
-    seen = (agreeing[0] if agreeing else _page_price(shown)).text if shown else None
-    evidence: dict[str, Any] = {}
-    if campaign:
-        evidence["campaign"] = f"{campaign} (the manifest)"
-    if offers:
-        evidence["product_data"] = [f"{o.shown()} in {o.where()}" for o in offers[:5]]
-    if shown or struck:
-        evidence["page_shows"] = [
-            f"{v.text}" + (" (marked as the price)" if v.marked else "") for v in shown[:5]
-        ] + [f"{v.text} (struck through: the old price)" for v in struck[:2]]
-        if page.product_region:
-            evidence["read_from"] = f"the product's own block: {page.product_region}"
-    evidence["tolerance"] = str(tolerance)
-    # The campaign advertises the price the page shows struck through: the sale ended, or
-    # the campaign was written before it.
-    was = None
-    if vs_page and promised is not None:
-        was = next((v for v in struck if _page_has([v], promised, currency, tolerance)), None)
-    if vs_data and vs_page and data_vs_page:
-        message = (
-            f"Three prices for {name} disagree: the campaign says {campaign}, "
-            f"the page shows {seen}, and its product data says {data}."
-        )
-        fix = "Settle the price: make the campaign, the page and its product data say the same."
-    elif vs_page and not data_vs_page and was is not None:
-        message = (
-            f"The site sells {name} at {seen}, not at the {campaign} the campaign advertises: "
-            f"the page shows {was.text} struck through, as the old price."
-        )
-        fix = f"Advertise {seen}, the price the page asks, or put the site's back to {campaign}."
-    elif vs_page and not data_vs_page:
-        message = f"The site sells {name} at {seen}, not at the {campaign} the campaign advertises."
-        fix = f"Change the price on the site to {campaign}, or correct the campaign before it runs."
-    elif vs_data and not vs_page:
-        said = "the page and the campaign say" if shown else "the campaign advertises"
-        message = f"The product data of {name} says {data}, while {said} {campaign}."
-        fix = (
-            f"Update the price in the page's product data (schema.org Offer) to {campaign}: "
-            "shopping ads and feeds read it, and reject or mislead when it disagrees."
-        )
-    elif vs_page:
-        message = (
-            f"The page shows {seen} for {name}, while the campaign and the page's own "
-            f"product data say {campaign}."
-        )
-        fix = f"Make the page show {campaign}, the price its product data and the campaign give."
-    else:
-        message = f"The page shows {seen} for {name}, but its product data says {data}."
-        fix = "Make the page's product data (schema.org Offer) and its visible price agree."
-    yield Issue(message, evidence, fix=fix)
-
 
 # --- structured-data-missing ------------------------------------------------------------------
 
