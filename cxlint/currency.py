@@ -122,9 +122,13 @@ def _current_codes() -> frozenset[str]:
     )
 
 
+def currencies_of(territory: str | None) -> frozenset[str]:
+    """The currencies a country uses today (none for no country)."""
+    return frozenset(_currencies_of(territory)) if territory else frozenset()
+
+
 @functools.cache
 def _currencies_of(territory: str) -> tuple[str, ...]:
-    """The legal tender a country uses today."""
     from babel.numbers import get_territory_currencies
 
     try:

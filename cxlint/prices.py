@@ -242,6 +242,7 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
     inside = set(root.iter(etree.Element)) if found.marked else set()
     mine = [m for m in found.marked if m in inside][:MAX_MARKED]
     covered: set[Element] = set()
+    others: set[tuple[Decimal, str | None]] = set()
     read: list[tuple[Decimal, str | None, str, bool]] = []
     for element in reversed(mine):  # an element's marked descendants come first
         if element in covered:
@@ -267,6 +268,8 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
         kind = _kind(element, words, found, root)
         if kind != "other":
             read.append((price.amount, price.currency, words, kind == "old"))
+        else:  # the words scanned below hold it too: a fee, an instalment, not a price
+            others.add((price.amount, price.currency))
     for amount_, currency, words, old in reversed(read):
         keep(amount_, currency, words, True, old)
     marked_amounts = {(p.amount, p.currency) for p in kept}
@@ -285,7 +288,7 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
             if _OTHER_BEFORE.search(before) or _OTHER_AFTER.match(after):
                 continue
             old = _struck(block, match.start()) or bool(_OLD_BEFORE.search(before))
-            if (price.amount, price.currency) in marked_amounts:
+            if (price.amount, price.currency) in marked_amounts | others:
                 continue
             keep(price.amount, price.currency, words.translate(_UNMARK).strip(), False, old)
     return kept
@@ -309,6 +312,13 @@ _OTHER_BEFORE = re.compile(
     # a discount, named in a few words before it ("Скидка на комплект 95 ₽")
     r"|(?:\bdiscount(?!\s*price)|\brabatt?|\bremise|\bdescuento|\bsconto|\bkorting|\bersparnis|скидка"
     r"|экономия|\bsie\s+sparen|économisez|\bahorra|\brisparmi)(?:\s+\w+){0,2}"
+    # free above a threshold, in the languages shops write it ("Bezmaksas no EUR100.00",
+    # "Versandkostenfrei ab 50 €", "Livraison gratuite dès 49 €", "Darmowa dostawa od 99 zł")
+    r"|(?:\bfree|\bgratis|kostenlos|\w*frei|gratuit[eo]?|gratuita|darmow\w*|zdarma|bezmaksas"
+    r"|tasuta|nemokam\w*|ilmai\w*|ingyenes)(?:\s+\w+){0,2}\s+(?:from|ab|dès|des|desde|da|vanaf"
+    r"|od|från|fra|no|alates|nuo|alkaen|a\s+partir\s+de|à\s+partir\s+de)"
+    # an auction's estimate, not its price
+    r"|\bestimated?(?:\s+(?:value|price))?|\bschätzpreis|\bestimation"
     r"|\bexceeding|\borders?(?:\s+(?:of|from|over))?|\bspend(?:ing)?|\bminimum(?:\s+order)?(?:\s+of)?"
     r"|\bshipping(?:\s+(?:costs?|fee))?|\bdelivery(?:\s+(?:costs?|fee|charge))?|\bpostage"
     r"|\bversand(?:kosten)?|\blivraison|\bcart|\bbasket|\bsubtotal|\btotal|\bitems?"

@@ -138,7 +138,10 @@ _OLD_WORDS = {
 _OTHER_WORDS = {
     "installment", "installments", "instalment", "instalments", "monthly", "financing",
     "finance", "klarna", "afterpay", "affirm", "unitprice", "perunit", "priceperunit",
-    "baseprice", "save", "saving", "savings", "yousave", "shipping", "permonth",
+    "save", "saving", "savings", "yousave", "shipping", "permonth",
+    # delivery options and their fees, often marked up like prices
+    "delivery", "deliveries", "deliveryoptions", "shippingcost", "shippingcosts", "postage",
+    "livraison", "versand", "versandkosten", "envio", "spedizione", "verzending", "dostawa",
     "excludingtax", "excltax", "exvat", "exclvat", "pricetax", "taxexcluded",
 }  # fmt: skip
 

@@ -72,8 +72,10 @@ def _in_market(price: VisiblePrice, market: currency.Market) -> VisiblePrice:
     """A visible price read as its market writes numbers: in a currency of three decimals
     (the Kuwaiti dinar's "1.250 KD") one separator before three digits is the decimal one,
     where elsewhere it groups thousands ("$1.250" is 1,250 pesos)."""
-    codes = currency.meanings(price.currency, market) or (
-        frozenset(market.data_currencies) if price.currency is None else frozenset()
+    codes = (
+        currency.meanings(price.currency, market)
+        or market.data_currencies
+        or currency.currencies_of(market.territory)
     )
     if len(codes) == 1 and currency.minor_digits(next(iter(codes))) == 3:
         number = _THREE_DECIMALS.search(price.text)
