@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from cxlint import stock_words
 from cxlint.text import fold
 from cxlint.tree import Element, text
 
@@ -234,47 +235,15 @@ _NOTIFY_TEXT = re.compile(
 )
 
 # --- stock labels -----------------------------------------------------------------------------
-
-# What a one-word (or few-word) stock label says when a product cannot be bought, folded, in the
-# languages the product's other wording knows.
-OUT_LABELS = frozenset(
-    {
-        "unavailable", "sold out", "sold-out", "soldout", "out of stock", "out-of-stock",
-        "currently unavailable", "temporarily unavailable", "temporarily out of stock",
-        "currently out of stock", "not available", "no longer available", "discontinued",
-        "coming soon", "not in stock", "no stock", "not available online",
-        "ausverkauft", "nicht verfügbar", "nicht lieferbar", "derzeit nicht verfügbar",
-        "nicht auf lager", "vergriffen", "nicht vorrätig",
-        "épuisé", "rupture de stock", "en rupture de stock", "indisponible",
-        "agotado", "agotada", "sin stock", "no disponible",
-        "esaurito", "non disponibile",
-        "uitverkocht", "niet op voorraad", "niet leverbaar", "tijdelijk uitverkocht",
-        "esgotado", "indisponível", "sem estoque",
-        "slutsåld", "udsolgt", "utsolgt", "wyprzedane", "niedostępny", "brak w magazynie",
-        "vyprodáno", "нет в наличии", "品切れ", "在庫切れ", "缺货", "售罄",
-    }
-)  # fmt: skip
-_LABEL_PREFIX = re.compile(
-    r"^(?:availability|stock|status|in stock|verfügbarkeit|lieferstatus|disponibilité"
-    r"|disponibilidad|disponibilità|beschikbaarheid|voorraad)\s*:\s*"
-)
-_LABEL_TRIM = " .!:;-–—*()[]"
-# A way to get the product (store pickup, home delivery) that a stock label may speak of.
-_FULFILMENT = re.compile(
-    r"pick\s*-?up|collect|in[\s-]store|\bstore\b|\bdelivery\b|\bshipping\b|retiro|tienda"
-    r"|despacho|abholung|filiale|im\s+markt|retrait|magasin|livraison|ritiro|negozio"
-    r"|afhalen|winkel|bezorg",
-    re.I,
-)
+#
+# What a stock label says, and which words around it make it about a way to get the product
+# (store pickup, delivery) or another seller: the language files of cxlint/stock_words.
 
 
 def out_label(words: str) -> str | None:
     """The stock label `words` are, when they say the product cannot be bought: "Unavailable",
     "Availability: Sold out", "ausver\\u00adkauft" (a soft hyphen is no defence)."""
-    if len(words) > 60:
-        return None
-    folded = _LABEL_PREFIX.sub("", fold(words).strip(_LABEL_TRIM)).strip(_LABEL_TRIM)
-    return folded if folded in OUT_LABELS else None
+    return stock_words.label(words)
 
 
 # --- what the walk finds ----------------------------------------------------------------------
@@ -732,7 +701,7 @@ def stock_signals(found: Regions, blocks: list[str]) -> list[tuple[str, str]]:
     labels: list[str] = []
     for index, words in enumerate(blocks):
         # "Store pickup: Not available" speaks of one way to get it, not of the product
-        if out_label(words) is not None and not _FULFILMENT.search(
+        if out_label(words) is not None and not stock_words.about_fulfilment(
             " ".join(blocks[max(0, index - 1) : index])
         ):
             labels.append(words)
@@ -742,7 +711,7 @@ def stock_signals(found: Regions, blocks: list[str]) -> list[tuple[str, str]]:
         around = next(element.iterancestors(), None)
         around = next(around.iterancestors(), around) if around is not None else None
         context = words_of(around, 200) if around is not None else ""
-        if out_label(words) and words not in labels and not _FULFILMENT.search(context):
+        if out_label(words) and words not in labels and not stock_words.about_fulfilment(context):
             labels.append(words)
     signals += [("label", words) for words in labels[:3]]
     signals += [("class", _describe(e)) for e in found.out[:3]]

@@ -1,4 +1,6 @@
-"""near_marks finds exactly what a whole-text scan finds, for each pattern cxlint scans so."""
+"""near_marks finds exactly what a whole-text scan finds, for each pattern cxlint scans so.
+(Stock words are no longer scanned so: one compiled trie over the product's block, tested in
+tests/test_stock_words.py.)"""
 
 from __future__ import annotations
 
@@ -7,20 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxlint import prices
-from cxlint.checks import stock
 from cxlint.textscan import near_marks
 
 # (pattern, its marks, reach, ignore_case) as their modules call near_marks. Numbers stay
 # shorter than the reach (each is followed by a space): amounts longer are no prices.
 SCANS = {
     "amounts": (prices._MONEY, prices._MARKS, prices._REACH, False),
-    "gone": (stock._GONE_WORDS, stock._GONE_MARKS, stock._PHRASE_REACH, True),
-    "later": (
-        stock._LATER_WORDS,
-        stock._LATER_MARKS,
-        stock._PHRASE_REACH,
-        True,
-    ),
 }
 
 WORDS = [
