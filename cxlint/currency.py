@@ -43,9 +43,12 @@ class Market:
     data_currencies: frozenset[str] = frozenset()  # its product data's priceCurrency codes
 
 
-def market_of(lang: str, hreflangs: list[str], url: str, data_currencies: set[str]) -> Market:
+def market_of(
+    lang: str, hreflangs: list[str], urls: str | list[str], data_currencies: set[str]
+) -> Market:
     """The market of a page from its declared language tag, its hreflang tags (when they name
-    one country only), and its domain's country code."""
+    one country only), and the country code of its domain: the address it was read at, else
+    the one it declares its own (canonical, og:url: a staging copy names production's)."""
     data = frozenset(c for c in (canonical(x) for x in data_currencies) if c)
     language = lang.replace("_", "-").split("-")[0].lower() or None if lang else None
     match = _REGION.match(lang.strip()) if lang else None
@@ -56,12 +59,13 @@ def market_of(lang: str, hreflangs: list[str], url: str, data_currencies: set[st
     if len(regions) == 1:
         (region,) = regions
         return Market(region, language, f"its hreflang tag for {region}", data)
-    host = (urlsplit(url).hostname or "").rstrip(".")
-    tld = host.rsplit(".", 1)[-1].upper() if "." in host else ""
-    if len(tld) == 2 and tld.isalpha():
-        territory = _DOMAIN_TERRITORY.get(tld, tld)
-        if territory and _currencies_of(territory):
-            return Market(territory, language, f"its domain .{tld.lower()}", data)
+    for url in [urls] if isinstance(urls, str) else urls:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+        tld = host.rsplit(".", 1)[-1].upper() if "." in host else ""
+        if len(tld) == 2 and tld.isalpha():
+            territory = _DOMAIN_TERRITORY.get(tld, tld)
+            if territory and _currencies_of(territory):
+                return Market(territory, language, f"its domain .{tld.lower()}", data)
     return Market(None, language, "", data)
 
 

@@ -69,3 +69,10 @@ def test_a_retired_code_is_the_currency_that_replaced_it() -> None:
 def test_minor_units() -> None:
     assert (minor_digits("CLP"), minor_digits("EUR"), minor_digits("KWD")) == (0, 2, 3)
     assert minor_digits(None) is None and minor_digits("$") is None
+
+
+def test_a_staging_copy_is_read_in_the_market_its_canonical_address_names() -> None:
+    urls = ["http://127.0.0.1:8000/p/1", "https://www.lafeltrinelli.it/p/1", ""]
+    market = market_of("it", [], urls, set())
+    assert market.territory == "IT" and market.source == "its domain .it"
+    assert market_of("it", [], ["http://127.0.0.1/p", ""], set()).territory is None

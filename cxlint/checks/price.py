@@ -56,8 +56,9 @@ class _Reading:
 
 
 def _reading(page: Page, offers: list[Offer], tolerance: Decimal) -> _Reading:
+    urls = [page.final_url, page.canonical or "", page.meta.get("og:url", "")]
     market = currency.market_of(
-        page.lang, page.hreflangs, page.final_url, {o.currency for o in offers if o.currency}
+        page.lang, page.hreflangs, urls, {o.currency for o in offers if o.currency}
     )
     shown = [_in_market(v, market) for v in page.prices if not v.old]
     struck = [_in_market(v, market) for v in page.prices if v.old]
@@ -69,14 +70,18 @@ _THREE_DECIMALS = re.compile(r"(?<![\d.,])\d{1,3}[.,]\d{3}(?![\d.,])")
 
 
 def _in_market(price: VisiblePrice, market: currency.Market) -> VisiblePrice:
-    """A visible price read as its market writes numbers: in a currency of three decimals
-    (the Kuwaiti dinar's "1.250 KD") one separator before three digits is the decimal one,
-    where elsewhere it groups thousands ("$1.250" is 1,250 pesos)."""
+    """A visible price read in its market. An amount shown without a currency ("259,00")
+    is in the page's own currency: its product data's, else its country's, when there is
+    one. In a currency of three decimals (the Kuwaiti dinar's "1.250 KD") one separator
+    before three digits is the decimal one, where elsewhere it groups thousands ("$1.250"
+    is 1,250 pesos)."""
     codes = (
         currency.meanings(price.currency, market)
         or market.data_currencies
         or currency.currencies_of(market.territory)
     )
+    if price.currency is None and len(codes) == 1:
+        price = replace(price, currency=next(iter(codes)))
     if len(codes) == 1 and currency.minor_digits(next(iter(codes))) == 3:
         number = _THREE_DECIMALS.search(price.text)
         if number and price.amount == int(re.sub(r"\D", "", number.group(0))):
@@ -131,7 +136,8 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
     name = product.name
     data = offers[0].shown() if offers else None
     agreeing = [v for o in singles for v in shown if read.page_has(o.price, o.currency, [v])]
-    seen = (agreeing[0] if agreeing else shown[0]).text if shown else None
+    first = (agreeing[0] if agreeing else shown[0]) if shown else None
+    seen = first.text if first else None
     if promised is None:
         if data_vs_page:
             yield Issue(
@@ -183,7 +189,22 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
         return
     # customers see another price than the campaign's
     was = next((v for v in struck if read.page_has(promised, code, [v])), None)
-    if offers and not in_data and data_vs_page:
+    in_other_currency = (
+        first is not None
+        and abs(first.amount - promised) <= read.tolerance
+        and not read.same(first.currency, code)
+    )
+    if in_other_currency and first is not None:
+        priced_in = _currency_name(first.currency, read.market)
+        message = (
+            f"The site prices {name} in {priced_in}, not in {code}: it shows {seen}, "
+            f"and the campaign advertises {campaign}."
+        )
+        fix = (
+            f"Give the campaign the currency the site sells in ({priced_in}), or point it at "
+            f"the site's {code} store."
+        )
+    elif offers and not in_data and data_vs_page:
         message = (
             f"Three prices for {name} disagree: the campaign says {campaign}, "
             f"the page shows {seen}, and its product data says {data}."
@@ -205,6 +226,14 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
         message = f"The site sells {name} at {seen}, not at the {campaign} the campaign advertises."
         fix = f"Change the price on the site to {campaign}, or correct the campaign before it runs."
     yield Issue(message, evidence, fix=fix)
+
+
+def _currency_name(shown: str | None, market: currency.Market) -> str:
+    """The currency a visible price is in, as a code when its market settles it."""
+    codes = currency.meanings(shown, market)
+    if codes and len(codes) == 1:
+        return next(iter(codes))
+    return shown or "another currency"
 
 
 def _agreeing_source(read: _Reading, price: Decimal, code: str | None) -> str:
