@@ -58,7 +58,7 @@ FILE_NAME = "cxlint-cache.sqlite3"
 # header may carry a secret (Set-Cookie, a debug header echoing a key).
 KEPT_HEADERS = ("etag", "last-modified", "content-type", "x-robots-tag")
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
-_FORMAT = 3  # of the facts: entries of another format (or cxlint version) are dropped
+_FORMAT = 4  # of the facts: entries of another format (or cxlint version) are dropped
 _OPEN_ATTEMPTS = 50  # opening a file other processes are setting up: about 25 s at most
 # In the file's header (PRAGMA application_id): this database is a cxlint cache ("cxlc").
 _APPLICATION_ID = 0x63786C63
@@ -384,7 +384,7 @@ def _only_text_masked(kind: str, facts: dict[str, Any], masked: dict[str, Any]) 
     return False
 
 
-_PAGE_TEXT = frozenset({"title", "h1", "text", "main_text"})
+_PAGE_TEXT = frozenset({"title", "h1", "text", "main_text", "product_text"})
 
 
 def page_facts(page: Page) -> dict[str, Any]:
