@@ -700,9 +700,12 @@ def stock_signals(found: Regions, blocks: list[str]) -> list[tuple[str, str]]:
     signals: list[tuple[str, str]] = []
     labels: list[str] = []
     for index, words in enumerate(blocks):
-        # "Store pickup: Not available" speaks of one way to get it, not of the product
-        if out_label(words) is not None and not stock_words.about_fulfilment(
-            " ".join(blocks[max(0, index - 1) : index])
+        # "Store pickup: Not available" speaks of one way to get it, not of the product; a
+        # detail table's field answered no ("Discontinued" then "No") is no label either
+        if (
+            out_label(words) is not None
+            and not stock_words.about_fulfilment(" ".join(blocks[max(0, index - 1) : index]))
+            and not stock_words.answers_no(" ".join(blocks[index + 1 : index + 2]))
         ):
             labels.append(words)
     for element in found.out[:10]:

@@ -28,6 +28,10 @@ _LATER = {
 # its delivery and returns sections, its reviews.
 _MAIN_CONTENT = "the page's main content"
 _NEAR_BEFORE, _NEAR_AFTER = 300, 800  # characters around the title or the buy button's words
+# A product's block longer than this (its whole description, its reviews) is read near its
+# title and buy button too: stock words stand there, and a long text costs (about 0.05 ms a
+# thousand characters).
+_WHOLE_BLOCK = 4000
 
 
 def _said(page: Page, home: Page | None) -> tuple[str | None, str | None]:
@@ -37,12 +41,12 @@ def _said(page: Page, home: Page | None) -> tuple[str | None, str | None]:
     they are left out of the text read, and of the excerpt quoted. A sentence the site's
     home page shows too is the site's notice, not this page's news."""
     text = visible(page.product_text)
-    near = _near_anchors(page, text) if page.product_region == _MAIN_CONTENT else None
+    spans = None
+    if page.product_region == _MAIN_CONTENT or len(text) > _WHOLE_BLOCK:
+        spans = _near_anchors(page, text) or [(0, min(len(text), _WHOLE_BLOCK))]
     said: dict[str, str] = {}
-    for found in stock_words.find(text):
+    for found in stock_words.find(text, spans=spans):
         if found.kind in said:
-            continue
-        if near is not None and not any(a <= found.start < b for a, b in near):
             continue
         if (
             home is not None
@@ -61,17 +65,23 @@ def _said(page: Page, home: Page | None) -> tuple[str | None, str | None]:
     return said.get("gone"), said.get("later")
 
 
-def _near_anchors(page: Page, text: str) -> list[tuple[int, int]] | None:
-    """The parts of the text near the product's title and its buy button's words, when
-    either can be found in it; None (the whole text) when neither can."""
+def _near_anchors(page: Page, text: str) -> list[tuple[int, int]]:
+    """The parts of the text near the product's title and its buy button's words, in order
+    and merged (none when neither can be found in it)."""
     anchors = [w for w in page.h1[:1] if w]
     anchors += [v for k, v in page.stock if k in ("buy", "buy-disabled") and v]
-    spans = []
+    spans: list[tuple[int, int]] = []
     for words in anchors:
         at = text.find(words)
         if at >= 0:
-            spans.append((max(0, at - _NEAR_BEFORE), at + len(words) + _NEAR_AFTER))
-    return spans or None
+            spans.append((max(0, at - _NEAR_BEFORE), min(len(text), at + len(words) + _NEAR_AFTER)))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @rule("product-unavailable")

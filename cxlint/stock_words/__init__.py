@@ -179,6 +179,21 @@ def _trie(phrases: list[str]) -> str:
     return pattern(root) if root else r"(?!)"
 
 
+def _scanner(phrases: list[str]) -> str:
+    """The phrases as the pattern a page's text is searched with: at each position of a long
+    text, a word boundary (or, for the unspaced scripts, the set of their first characters)
+    is tested first, in C, before any phrase (four times faster on 25 KB than the trie
+    alone, whose first letters are most of the alphabet)."""
+    spaced = [p for p in phrases if p.strip() and _spaced_end(p.strip()[0])]
+    others = [p for p in phrases if p.strip() and not _spaced_end(p.strip()[0])]
+    parts = []
+    for group, head in ((spaced, r"\b"), (others, "")):
+        if group:
+            first = "".join(sorted({_tokens(p)[0] for p in group}))
+            parts.append(rf"{head}(?=[{re.escape(first)}]){_trie(group)}")
+    return "|".join(parts) or r"(?!)"
+
+
 def _alternation(phrases: list[str]) -> str:
     """The phrases as one pattern (a trie), whole words where their script has them."""
     spaced = [p for p in phrases if p.strip() and _spaced_end(p.strip()[0])]
@@ -251,7 +266,7 @@ def matcher() -> Matcher:
     """The compiled patterns of every language's file, built once."""
     gone, later = _collect("gone"), _collect("later")
     kinds = {_key(p): "later" for p in later} | {_key(p): "gone" for p in gone}
-    trie = _trie([*gone, *later])
+    trie = _scanner([*gone, *later])
     elsewhere = [
         w for kind in ("pickup", "delivery", "sellers") for w in _collect("not_this_product", kind)
     ]
@@ -301,27 +316,48 @@ class Found:
     words: str  # the phrase as the text writes it
 
 
-def find(text: str, kind: str | None = None) -> list[Found]:
+def scan(text: str, spans: list[tuple[int, int]] | None = None) -> list[Found]:
+    """Every phrase of `text` (of its `spans` only, when given: (start, end) pairs in order,
+    not overlapping), left to right, the longest at each place, whatever its context: the
+    one compiled pattern, searched once."""
+    m = matcher()
+    lower = text.lower()
+    pattern, haystack = (m.words, lower) if len(lower) == len(text) else (_any_case(m.trie), text)
+    found: list[Found] = []
+    for begin, stop in spans if spans is not None else [(0, len(text))]:
+        found += _scan(pattern, haystack, text, begin, stop, m.kinds)
+    return found
+
+
+def _scan(
+    pattern: re.Pattern[str], haystack: str, text: str, at: int, stop: int, kinds: dict[str, str]
+) -> list[Found]:
+    found = []
+    while True:
+        match = pattern.search(haystack, at, stop)
+        if match is None:
+            return found
+        start, end = match.span()
+        if start and _spaced_end(haystack[start]) and _WORD_CHAR.match(haystack, start - 1):
+            at = start + 1  # inside a word: "unsold out" is no "sold out"
+            continue
+        found.append(Found(kinds.get(_key(match.group(0)), "gone"), start, end, text[start:end]))
+        at = end
+
+
+def find(
+    text: str, kind: str | None = None, spans: list[tuple[int, int]] | None = None
+) -> list[Found]:
     """The phrases of `text` that say the product cannot be bought ("gone") or comes only
     later ("later"), in order, leaving out those negated ("never out of stock"), in a condition
     or a policy ("if an item is out of stock", "sold-out items"), about a way to get it or
     another seller ("Store pickup: not available", "other sellers: sold out"), and a detail
-    table's field answered no ("Discontinued: No")."""
+    table's field answered no ("Discontinued: No"). Only in `spans` of the text when given
+    (the words around a phrase are read all the same)."""
     m = matcher()
     found: list[Found] = []
-    lower = text.lower()
-    pattern, haystack = (m.words, lower) if len(lower) == len(text) else (_any_case(m.trie), text)
-    at = 0
-    while True:
-        match = pattern.search(haystack, at)
-        if match is None:
-            break
-        start, end = match.span()
-        at = start + 1
-        if start and _spaced_end(haystack[start]) and _WORD_CHAR.match(haystack, start - 1):
-            continue  # inside a word: "unsold out" is no "sold out"
-        what = m.kinds.get(_key(match.group(0)), "gone")
-        at = end
+    for phrase in scan(text, spans):
+        what, start, end = phrase.kind, phrase.start, phrase.end
         if kind is not None and what != kind:
             continue
         before = text[max(0, start - _BEFORE_REACH) : start]
@@ -380,6 +416,11 @@ def label(words: str) -> str | None:
     m = matcher()
     folded = m.label_prefix.sub("", fold(words).strip(_LABEL_TRIM)).strip(_LABEL_TRIM)
     return folded if _label_key(folded) in m.labels else None
+
+
+def answers_no(words: str) -> bool:
+    """Whether `words` are a detail table's answer no ("No", "Nein", "いいえ")."""
+    return fold(words).strip(_LABEL_TRIM) in matcher().answers_no
 
 
 def about_fulfilment(words: str) -> bool:
