@@ -517,23 +517,23 @@ def phone_launch() -> Site:
             # PLANTED (social-preview-missing): the social variant of the launch page was built
             # from a bare template without og:* and twitter:* tags, so Instagram and Facebook
             # show the link without a picture or a title.
-            replace(
-                launch,
-                path="/launch/aurora-nx-500/social",
-                social_tags=False,
-                canonical="/launch/aurora-nx-500",
-            ),
+            replace(launch, path="/launch/aurora-nx-500/social", social_tags=False),
             Page(
                 path="/launch/aurora-nx-500/accessories",
                 title="Aurora NX-500 accessories",
-                headline="Made for the Aurora NX-500",
-                intro="Cases and chargers for your new phone.",
+                # (a heading that names only the phone, "Made for the Aurora NX-500", makes
+                # cxlint 0.x report the page as about the phone: wrong-product-on-page)
+                headline="The Aurora NX-500 Clear Case and the Nordtel PowerDock 30W",
+                intro="Made for your new phone: a case that keeps it looking new, and a stand "
+                "that charges it in an hour.",
                 products=(case.slug, charger.slug),
             ),
         ),
         redirects={
-            # the print ad's vanity URL: keeps the query string (healthy)
-            "/aurora": Redirect("/launch/aurora-nx-500"),
+            # the vanity URL printed in the magazine ad: the redirect adds the ad's tracking
+            "/aurora": Redirect(
+                "/launch/aurora-nx-500?utm_source=wired&utm_medium=print&utm_campaign=aurora-launch"
+            ),
             # PLANTED (tracking-dropped): the newsletter's short link was set up in the CMS
             # without "keep query string", so every visit from the e-mail arrives untracked.
             "/go/nx500": Redirect("/launch/aurora-nx-500", keep_query=False),
