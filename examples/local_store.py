@@ -661,6 +661,12 @@ def b2b_webinar() -> Site:
                 "</a></li></ul>",
             ),
             Page(
+                path="/privacy",
+                title="Privacy notice",
+                headline="Privacy notice",
+                intro="What we keep when you register for a webinar, and for how long.",
+            ),
+            Page(
                 path="/webinars/fast-close/agenda",
                 title="Agenda: close the books in three days",
                 headline="Agenda",
