@@ -54,19 +54,23 @@ def summary(result: RunResult) -> dict[str, Any]:
     """Counts every format shows the same way. Acknowledged findings are counted apart."""
     live = [f for f in result.findings if not f.acknowledged]
     by_severity = Counter(f.severity for f in live)
-    failing = {
-        s.subject.key for s in result.subjects if any(not f.acknowledged for f in s.findings)
-    }
     checks = Counter(c.status for s in result.subjects for c in s.checks)
     types = Counter(s.subject.type for s in result.subjects)
     errors = by_severity.get("error", 0)
-    subjects_with_errors = len(
-        {
-            s.subject.key
-            for s in result.subjects
-            if any(f.severity == "error" and not f.acknowledged for f in s.findings)
-        }
-    )
+    # One definition of a failing subject in every format: an error not acknowledged (what
+    # fails its JUnit testcase, the verdict and, by default, the exit code). Subjects with
+    # warnings only are counted apart.
+    failing = {
+        s.subject.key
+        for s in result.subjects
+        if any(f.severity == "error" and not f.acknowledged for f in s.findings)
+    }
+    warned = {
+        s.subject.key
+        for s in result.subjects
+        if s.subject.key not in failing and any(not f.acknowledged for f in s.findings)
+    }
+    subjects_with_errors = len(failing)
     down = result.unreachable
     if down:  # nothing on the site was checked: neither "ready" nor a count of errors
         verdict = (
@@ -90,6 +94,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         "acknowledged": sum(1 for f in result.findings if f.acknowledged),
         "subjects": len(result.subjects),
         "subjects_failing": len(failing),
+        "subjects_with_warnings": len(warned),
         "landing_pages": types.get("landing_page", 0),
         "products": types.get("product", 0),
         "creative_links": types.get("creative_link", 0),

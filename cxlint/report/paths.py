@@ -49,3 +49,21 @@ def located(file: str | None, root: Path) -> str:
 def root_for(result_manifest: str | None, repo_root: str | None) -> Path:
     """--repo-root when given, else the one found from the manifest."""
     return Path(repo_root).resolve() if repo_root else find_repo_root(result_manifest)
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # the installed cxlint package
+
+
+def shown_path(file: str) -> str:
+    """A manifest's or creative's path as the terminal shows it: relative to the current
+    folder when it lies inside it, by its place in the package for the demo's own files
+    (never a site-packages path), else as the user typed it."""
+    absolute = Path(os.path.normpath(Path.cwd() / file))
+    try:
+        return PurePath(absolute.relative_to(Path.cwd())).as_posix()
+    except ValueError:
+        pass
+    try:
+        return PurePath(absolute.resolve().relative_to(_PACKAGE.parent)).as_posix()
+    except ValueError:
+        return PurePath(os.path.normpath(file)).as_posix()

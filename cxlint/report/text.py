@@ -9,6 +9,7 @@ import click
 from cxlint.model import RunResult, Subject, SubjectResult
 from cxlint.report import baseline_line, summary
 from cxlint.report.evidence import lines, safe, short_url
+from cxlint.report.paths import shown_path
 from cxlint.report.priorities import fix_first
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan", "passed": "green"}
@@ -38,7 +39,11 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
         if status == "passed" and not verbose and not subject.findings:
             continue  # acknowledged findings still show: acknowledged is not silence
         mark = style(_MARKS[status], fg=_COLOURS[status], bold=True)
-        where = f"  {subject.location.file}:{subject.location.line}" if subject.location else ""
+        where = (
+            f"  {shown_path(subject.location.file)}:{subject.location.line}"
+            if subject.location
+            else ""
+        )
         out.append(
             f"{mark} {style(safe(subject.subject.label), bold=True)}{style(where, dim=True)}"
         )
@@ -56,33 +61,34 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
                 out.append(style(f"             {line}", dim=True))
             out.append(f"             fix: {safe(f.fix)}")
             out.append(style(f"             docs: {f.help_uri}", dim=True))
-        out.extend(style(line, dim=True) for line in _skipped_lines(subject))
-        if verbose:
+        if verbose:  # skipped checks are counted at the end; -v says which and why
+            out.extend(style(line, dim=True) for line in _skipped_lines(subject))
             passed = [c.rule for c in subject.checks if c.status == "passed"]
             if passed:
                 out.append(style("    passed   " + ", ".join(passed), fg="green"))
     passing = [s for s in result.subjects if _status(s) == "passed" and not s.findings]
-    complete = [s for s in passing if not _skipped_lines(s)]
-    if complete and not verbose:
+    # Subjects with nothing wrong are one line (-v lists them, with what was skipped and why);
+    # those with nothing checked at all (every subject of a site that cannot be reached) did
+    # not pass: they are listed together by why.
+    unchecked: dict[str, list[SubjectResult]] = {}
+    checked = []
+    for subject in passing:
+        if subject.checks and all(c.status == "skipped" for c in subject.checks):
+            why = "; ".join(sorted({safe(c.reason or "no reason given") for c in subject.checks}))
+            unchecked.setdefault(why, []).append(subject)
+        else:
+            checked.append(subject)
+    if checked and not verbose:
+        partly = sum(1 for subject in checked if _skipped_lines(subject))
         out.append(
             style(
-                f"✔ {len(complete)} subject{'s' if len(complete) != 1 else ''} passed every check: "
-                + ", ".join(_brief(s, origin) for s in complete),
+                f"✔ {_count(len(checked), 'subject')} passed"
+                + (f" ({partly} with checks that could not run)" if partly else "")
+                + ": -v lists them, and every skipped check with its reason",
                 fg="green",
             )
         )
-    # A skipped check is never a pass: subjects with nothing wrong but something unchecked
-    # say what was not checked and why; those with nothing checked at all (every subject of a
-    # site that cannot be reached) are listed together by why, not one line each.
-    unchecked: dict[str, list[SubjectResult]] = {}
-    for subject in [s for s in passing if s not in complete] if not verbose else []:
-        if all(c.status == "skipped" for c in subject.checks):
-            why = "; ".join(sorted({safe(c.reason or "no reason given") for c in subject.checks}))
-            unchecked.setdefault(why, []).append(subject)
-            continue
-        out.append(style(f"✔ {_brief(subject, origin)} passed what could be checked", fg="green"))
-        out.extend(style(line, dim=True) for line in _skipped_lines(subject))
-    for why, subjects in unchecked.items():
+    for why, subjects in unchecked.items() if not verbose else []:
         names = ", ".join(_brief(s, origin) for s in subjects)
         out.append(
             style(f"– {_count(len(subjects), 'subject')} not checked ({why}): {names}", dim=True)
