@@ -54,6 +54,7 @@ from cxlint.redact import scrub
 from cxlint.robots import Robots, robots_facts
 from cxlint.search import SiteSearch, planned_queries, search_product
 from cxlint.sitemap import Sitemaps, read_sitemaps
+from cxlint.staging import credentials_advice
 
 SEARCH_RULES = ("search-misses-product", "search-partial-match")
 TRIM_EVERY = 200  # pages: how often the heap's freed pages go back to the system
@@ -298,7 +299,7 @@ class Engine:
     async def _prepare(self) -> None:
         home_response = await self._get(self.campaign.site.url)
         self._home = await self._parse(home_response)
-        if outage.no_answer(home_response):
+        if outage.no_answer(home_response) or outage.refused(home_response):
             self._down = await self._confirm_outage(home_response)
             if self._down is not None:  # no search to look for on a site that cannot be reached
                 self._search_info = {"reason": self._down.reason}
@@ -341,11 +342,13 @@ class Engine:
         self._search = search
 
     async def _confirm_outage(self, home: Response) -> outage.Outage | None:
-        """The home page got no answer: the site is down when the campaign's own pages on its
-        origin get none either (fetched as their subjects would, who reuse an answer)."""
+        """The home page got no answer (or was refused): the site is down (or shut) when the
+        campaign's own pages on its origin get none either (fetched as their subjects would,
+        who reuse an answer)."""
         asked = outage.confirmation_urls(self.campaign, home.url)
         responses = await asyncio.gather(*(self.fetcher.get(url) for url in asked))
-        return outage.outage(urls.origin(self.campaign.site.url), [home, *responses])
+        advice = credentials_advice(self.campaign.site, home.status) if home.status else ""
+        return outage.outage(urls.origin(self.campaign.site.url), [home, *responses], advice)
 
     async def _get_unless_down(self, url: str) -> Response | None:
         """The subject's page, or None when the site cannot be reached and the page is on it

@@ -88,7 +88,8 @@ def test_without_staging_the_credentials_stay_home(tmp_path: Path, httpserver: H
     result = CliRunner().invoke(
         main, ["check", str(path), "-q", "--select", "page-unreachable"], env=ENV
     )
-    assert result.exit_code == 1  # production refuses: the credentials were not sent there
+    # production refuses every page (the site's own finding, exit 3): no credentials went there
+    assert result.exit_code == 3
     assert seen and not any("Authorization" in h or "Cookie" in h for h in seen)
 
 
@@ -147,34 +148,48 @@ def test_an_unset_variable_is_named(tmp_path: Path) -> None:
         (
             "",
             {},
-            "answers 401 Unauthorized: staging needs credentials; add them under site.staging",
+            "The site needs credentials: add them to the manifest as ${VAR}s, under site.staging",
         ),
         (
             '    basic_auth: {user: preview, password: "${STAGING_PASSWORD}"}\n',
             {"STAGING_PASSWORD": "old-pass-42"},
-            "answers 401 Unauthorized to the credentials in site.staging: check STAGING_PASSWORD",
+            "turned down the credentials it was given: check STAGING_PASSWORD (wrong or expired?)",
         ),
         (
             f"    basic_auth: {{user: preview, password: {PASSWORD}}}\n",
             {},
-            "answers 403 Forbidden to the credentials in site.staging: check them",
+            "turned down the credentials it was given: check the credentials in the manifest",
         ),
     ],
 )
-def test_staging_that_refuses_is_one_clear_line(
+def test_staging_that_refuses_is_one_clear_finding(
     tmp_path: Path, httpserver: HTTPServer, block: str, env: dict[str, str], message: str
 ) -> None:
+    """Staging that turns cxlint away: one site-level finding naming what to set (never a
+    credential's value), every subject skipped with that reason, exit 3; not a 401 per page."""
     seen: list[dict[str, str]] = []
     guarded(httpserver, seen)
     path = tmp_path / "campaign.yaml"
     path.write_text(
         "version: 1\ncampaign: {name: x}\nsite:\n  url: https://www.shop.example\n  staging:\n"
         f"    url: {httpserver.url_for('/').rstrip('/')}\n{block}"
-        "products:\n  - {name: Phone X1, url: /p/x1}\n"
+        "products:\n  - {name: Phone X1, url: /p/x1}\n  - {name: Phone X2, url: /p/x2}\n"
+        "landing_pages:\n  - {url: /lp/spring, channel: email}\n"
     )
-    result = CliRunner().invoke(main, ["check", str(path), "--staging"], env=env)
-    assert result.exit_code == 2
-    (line,) = result.output.splitlines()
-    assert line.startswith("cxlint: error: staging at http://") and message in line
-    assert PASSWORD not in line and "old-pass-42" not in line
-    assert len(seen) <= 2  # robots.txt and the home page: not a request per page
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        main, ["check", str(path), "--staging", "--format", "json", "-o", str(out)], env=env
+    )
+    assert result.exit_code == 3, result.output
+    report = json.loads(out.read_text())
+    (finding,) = report["findings"]
+    assert finding["rule"] == "site-unreachable" and finding["subject"]["type"] == "site"
+    assert "refuses cxlint: it answers" in finding["message"]
+    assert message in finding["fix"]
+    text = json.dumps(report) + result.output
+    assert PASSWORD not in text and "old-pass-42" not in text
+    skipped = [c for s in report["subjects"] if s["subject"]["type"] != "site" for c in s["checks"]]
+    assert skipped and all(c["status"] == "skipped" for c in skipped)
+    assert all("refuses cxlint" in c["reason"] for c in skipped)
+    assert report["summary"]["verdict"].startswith("Not checked: the site http://")
+    assert len(seen) <= 4  # robots.txt, the home page and two pages to confirm: not one a page

@@ -31,11 +31,12 @@ def site_unreachable(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issu
     outage = ctx.unreachable
     if outage is None:
         return  # the site answered at least once: any trouble is each page's own finding
+    what = "refuses cxlint" if outage.kind == "refused" else "cannot be reached"
     yield Issue(
-        f"The site {outage.origin} cannot be reached: {outage.cause}, so nothing of the "
-        "campaign on it could be checked.",
+        f"The site {outage.origin} {what}: {outage.cause}, so nothing of the campaign on it "
+        "could be checked.",
         {"tried": list(outage.tried)},
-        fix=_UNREACHABLE_FIXES.get(outage.kind, _UNREACHABLE_FIX),
+        fix=outage.advice or _UNREACHABLE_FIXES.get(outage.kind, _UNREACHABLE_FIX),
         url=outage.origin,
     )
 

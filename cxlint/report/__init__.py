@@ -73,9 +73,8 @@ def summary(result: RunResult) -> dict[str, Any]:
     subjects_with_errors = len(failing)
     down = result.unreachable
     if down:  # nothing on the site was checked: neither "ready" nor a count of errors
-        verdict = (
-            f"Not checked: the site {down.get('origin')} cannot be reached ({down.get('cause')})"
-        )
+        what = "refuses cxlint" if down.get("kind") == "refused" else "cannot be reached"
+        verdict = f"Not checked: the site {down.get('origin')} {what} ({down.get('cause')})"
     elif errors:
         verdict = (
             f"Not ready: {errors} error{'s' if errors != 1 else ''} on {subjects_with_errors} "
