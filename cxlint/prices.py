@@ -194,7 +194,11 @@ _SYMBOL = (
     rf"|(?<![A-Za-z])(?:{_CODES}|kr|Rs|Kč)(?![A-Za-z])|(?<!\w)руб(?!\w))"
 )
 # a group of thousands is three digits, no more ("Rs 600,000 2010 - 95,000 km" is 600,000)
-_NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3}(?!\d))+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# (cents set apart, as split prices are once read: "$19 .99", "$ 19 . 99")
+_NUMBER = (
+    r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3}(?!\d))+(?: ?[.,]\d{1,2}(?!\d)| \. \d{2}(?!\d))?"
+    r"|\d+(?: ?[.,]\d{1,2}(?!\d)| \. \d{2}(?!\d))?"
+)
 # An amount is not part of a word or a longer number: V710 $ is not "710 $". The lookahead
 # lets only the positions that can start a match (a digit, a symbol's or code's first
 # character) try the alternatives: four times faster on a page's text, the same matches.
@@ -222,12 +226,43 @@ def region_prices(found: regions.Regions) -> list[VisiblePrice]:
     costs ("free delivery on orders over $50"), instalments ("4 payments of $12.50", "$9/mo"),
     unit prices ("$1.20/kg"), savings ("save $20"). Kept, marked `old`: a struck-through or
     "was" price (`<del>`, `<s>`, class old/was/compare), which is not the price either."""
+    _mark_cents(found.main)
     prices = _prices_in(found.product, found)
     if not prices and found.product is not found.main:
         prices = _prices_in(found.main, found)
     if prices and all(p.old for p in prices):  # struck through beside nothing: a theme's name
         prices = [replace(p, old=False) for p in prices]
     return prices
+
+
+# An element that holds one part of a price a page splits up: its cents, its whole units, its
+# decimal point or its currency sign ("a-price-whole", "price__cents", "currency-symbol").
+_PART = re.compile(
+    r"(?:^|[-_\s])(?:cents?|fraction|fractional|decimals?|whole|integer|int|symbol|currency"
+    r"|minor|major)(?:$|[-_\s])",
+    re.I,
+)
+_CENTS_CLASS = re.compile(r"cents?|fraction|decimals|minor", re.I)
+
+
+def _mark_cents(root: Element) -> None:
+    """Give superscript cents their decimal point: "$19<sup>99</sup>" reads "$19 .99", not
+    1,999 (and a cents element of a split price likewise, unless the page writes the point)."""
+    for element in root.iter(etree.Element):
+        if element.tag != "sup" and not _CENTS_CLASS.search(element.get("class") or ""):
+            continue
+        digits = (element.text or "").strip()
+        footnote = element.tag == "sup" and re.fullmatch(r"[\d*†‡]", digits) is not None
+        if len(element) or not (footnote or re.fullmatch(r"\d{2}", digits)):
+            continue
+        previous, parent = element.getprevious(), element.getparent()
+        if previous is not None:
+            before = previous.tail if (previous.tail or "").strip() else text_of(previous)
+        else:
+            before = parent.text if parent is not None else ""
+        before = (before or "").rstrip()
+        if before[-1:].isdigit():  # a footnote's mark after a price ("$199¹") is no digit of it
+            element.text = "" if footnote else "." + digits
 
 
 def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
@@ -245,8 +280,8 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
     others: set[tuple[Decimal, str | None]] = set()
     read: list[tuple[Decimal, str | None, str, bool]] = []
     for element in reversed(mine):  # an element's marked descendants come first
-        if element in covered:
-            continue
+        if element in covered or _PART.search(element.get("class") or ""):
+            continue  # a part of a split price ("a-price-whole"): its marked ancestor reads it
         raw = text_of(element)
         struck = []
         if regions.OLD in raw:  # <p class=price><del>$79.00</del> <ins>$59.00</ins></p>
