@@ -2,15 +2,19 @@
 rule's name, default severity, options and documentation.
 
 The engine applies the catalogue and the manifest's overrides; rules never see their level.
+A manifest's options for a rule are checked here too (`Rule.option_problems`), against the
+rule file's `options:`, so the manifest loader reports them where they are written.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -39,6 +43,14 @@ class RuleOption:
     description: str
 
 
+class OptionProblem(NamedTuple):
+    """Why one option in a manifest's settings for a rule is wrong."""
+
+    option: str  # the key as written
+    message: str
+    unknown: bool  # the rule has no such option (else its value does not fit)
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -63,6 +75,45 @@ class Rule:
         if not isinstance(value, expected):
             return f"option '{name}' of rule {self.name} must be a {option.type}"
         return None
+
+    def option_problems(self, values: Mapping[str, Any]) -> list[OptionProblem]:
+        """What is wrong with `values` as this rule's options (a manifest's settings for it,
+        without `severity`): each option it does not take, with a did-you-mean, and each
+        value that does not fit its option's declared type. Empty when all is well."""
+        problems = unknown_options(self.name, values, self.options)
+        for name, value in values.items():
+            problem = self.check_option(name, value) if name in self.options else None
+            if problem:
+                problems.append(OptionProblem(name, problem, unknown=False))
+        return problems
+
+
+def unknown_options(rule: str, names: Iterable[str], known: Collection[str]) -> list[OptionProblem]:
+    """The options in `names` that rule `rule`, taking only `known`, does not have, each with
+    a did-you-mean or the list of what it takes ("rule 'slow-page' has no option 'max_secs';
+    did you mean 'max_seconds'?")."""
+    problems = []
+    for name in names:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+        if close:
+            hint = f"; did you mean '{close[0]}'?"
+        elif known:
+            hint = f"; its options are {', '.join(sorted(known))}"
+        else:
+            hint = " (it only takes 'severity')"
+        message = f"rule '{_shown(rule)}' has no option '{_shown(name)}'{hint}"
+        problems.append(OptionProblem(name, message, unknown=True))
+    return problems
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """`text` as written in a manifest, fit for a one-line message (as the manifest loader
+    shows values): control characters escaped, long text cut."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def rules_dir() -> Path:

@@ -22,6 +22,7 @@ from cxlint.errors import UsageError
 from cxlint.report import FORMATS as REPORTERS
 
 if TYPE_CHECKING:
+    from cxlint.catalogue import Rule
     from cxlint.engine import RunOptions
     from cxlint.model import Campaign, RunResult
 
@@ -319,10 +320,11 @@ def _fetch_options(origin_headers: dict[str, dict[str, str]], kw: dict[str, Any]
     return options
 
 
-def _catalogue_rules() -> dict[str, set[str]]:
+def _catalogue_rules() -> dict[str, Rule]:
+    """The catalogue, for the manifest loader to check rule names and options against."""
     from cxlint.catalogue import load_catalogue
 
-    return {name: set(rule.options) for name, rule in load_catalogue().items()}
+    return load_catalogue()
 
 
 def _complete(name: str) -> Callable[..., Any]:

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Collection, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cxlint.catalogue import Rule
 
 # Where the printed copy is published (docs/schema/ in the repository, kept equal to
 # `cxlint schema` by a test): the URL editors, `# yaml-language-server: $schema=` lines and a
@@ -71,18 +74,18 @@ class _AnyVariable(Mapping[str, str]):
         return 0
 
 
-class _Rules(Mapping[str, Collection[str]]):
-    """Each rule's option names, read from the catalogue only when a manifest names a rule
+class _Rules(Mapping[str, "Rule"]):
+    """The catalogue's rules (names and options), read only when a manifest names a rule
     (`rules:`, `ignore:`): most manifests never do, and reading 26 rule files is most of the
     time a validation takes."""
 
     @functools.cached_property
-    def _known(self) -> dict[str, set[str]]:
+    def _known(self) -> dict[str, Rule]:
         from cxlint.catalogue import load_catalogue
 
-        return {name: set(rule.options) for name, rule in load_catalogue().items()}
+        return load_catalogue()
 
-    def __getitem__(self, name: str) -> Collection[str]:
+    def __getitem__(self, name: str) -> Rule:
         return self._known[name]
 
     def __iter__(self) -> Iterator[str]:

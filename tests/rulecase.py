@@ -89,7 +89,7 @@ def run_case(server: HTTPServer, case: dict[str, Any], tmp_path: Path) -> RunRes
     path = tmp_path / "campaign.yaml"
     path.write_text(yaml.safe_dump(manifest, sort_keys=False))
     catalogue = load_catalogue()
-    campaign = load_manifest(str(path), rules={n: set(r.options) for n, r in catalogue.items()})
+    campaign = load_manifest(str(path), rules=catalogue)
     rules = active_rules(catalogue, campaign, select=[case["rule"], *case.get("with", [])])
     options = RunOptions(fetch=FetchOptions(retries=0, timeout=5, backoff=0.01))
     return Engine(campaign, rules, options).run()
