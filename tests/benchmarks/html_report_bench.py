@@ -9,10 +9,11 @@ usable: from navigation start until the page has loaded, its script has run (the
 data-ready on <html>), and a frame has been painted after that. Chromium is Debian's
 (/usr/bin/chromium, or CXLINT_CHROMIUM), driven by Playwright as in the browser tests.
 
-To measure another version of the code (the one before a change, say), export it and run this
-script against it: `git archive REV | tar -x -C /tmp/old` then
-`PYTHONPATH=/tmp/old python -m tests.benchmarks.html_report_bench ...` from /work/main
-(PYTHONPATH puts the old cxlint package first; this script and its generator stay the same).
+To measure another version of the code (the one before a change, say), export a commit that
+has this script and run it from there: `git archive REV | tar -x -C /tmp/old`, then
+`cd /tmp/old && python -m tests.benchmarks.html_report_bench ...` (python -m puts the current
+folder first on the path, so that folder's cxlint is the one measured; the first line printed
+says which). PYTHONPATH alone, run from the checkout, would measure the checkout.
 """
 
 from __future__ import annotations
