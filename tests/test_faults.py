@@ -26,9 +26,9 @@ import trustme
 import yaml
 from click.testing import CliRunner
 
-from cxlint import fetch as fetch_module
 from cxlint.cli import main
 from cxlint.fetch import Fetcher, FetchOptions
+from cxlint.fetch import body as fetch_module
 from cxlint.model import Response
 from cxlint.page import MAX_PIECES, parse_page
 from tests.faultserver import (
@@ -500,16 +500,16 @@ def test_a_subject_that_breaks_cxlint_is_still_reported(
 ) -> None:
     """A bug while checking one subject (here: parsing one page) costs that subject's checks,
     shown as skipped with the reason, never the subject or the run."""
-    import cxlint.engine
+    import cxlint.engine.pages
 
-    real = cxlint.engine.parse_page
+    real = cxlint.engine.pages.parse_page
 
     def breaks_on_truncated(response: Response, **options: Any) -> Any:
         if response.url.endswith("/truncated"):
             raise ValueError("a bug")
         return real(response, **options)
 
-    monkeypatch.setattr(cxlint.engine, "parse_page", breaks_on_truncated)
+    monkeypatch.setattr(cxlint.engine.pages, "parse_page", breaks_on_truncated)
     path = _manifest(sites, tmp_path, [f for f in FAULTS if f.target == "/truncated"])
     out = tmp_path / "report.json"
     # In this process (CliRunner), so that the broken parser is the one the run uses.

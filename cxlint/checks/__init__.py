@@ -1,16 +1,54 @@
 """Rule implementations, grouped by subject. A rule is a function from a subject's context
 and its options to zero or more Issues; it never fetches, parses, or knows its severity.
+
+A rule declares the facts it reads beyond the manifest (`needs`): its subject's parsed page,
+and facts that cost requests of their own, gathered only when an active rule needs them —
+the site's search and each product's searches, a made-up address's answer (the soft-404
+probe), the campaign link asked again with ad click ids, the origin's sitemaps and
+robots.txt, the campaign's own pages. A fact may take parameters from the rule's options
+(`Need("sitemaps", max_files="max_files")`: the provider's `max_files` is the rule's option
+of that name). The engine gathers what the active rules need and never names a rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from cxlint.model import Issue
 
 CheckFn = Callable[[Any, dict[str, Any]], Iterable[Issue]]
+
+# The facts a rule can need; the engine's providers (cxlint/engine/facts.py) gather each.
+PAGE = "page"  # the subject's page, parsed: the rule is skipped when it could not be opened
+FACTS = frozenset(
+    {
+        PAGE,
+        "site_search",  # how the site's search was found, or why none was
+        "product_search",  # the product's searches (params: depth, by_text)
+        "not_found_probe",  # what the site answers for a made-up address beside the page
+        "click_ids_probe",  # the link asked again with gclid/fbclid (params: quiet_channels)
+        "sitemaps",  # the sitemaps of the page's origin (params: max_files)
+        "robots",  # the robots.txt of the page's origin
+        "campaign_pages",  # the campaign's own pages and where they end (creatives' links)
+    }
+)
+
+
+@dataclass(frozen=True)
+class Need:
+    """A fact a rule reads, with the provider's parameters taken from the rule's options
+    (parameter name → option name)."""
+
+    fact: str
+    options: Mapping[str, str] = field(default_factory=dict)
+
+    def __init__(self, fact: str, **options: str) -> None:
+        if fact not in FACTS:
+            raise ValueError(f"unknown fact {fact!r}: one of {', '.join(sorted(FACTS))}")
+        object.__setattr__(self, "fact", fact)
+        object.__setattr__(self, "options", dict(options))
 
 
 class Skip(Exception):  # noqa: N818 - reads as `raise Skip("no site search")`
@@ -25,15 +63,24 @@ class Skip(Exception):  # noqa: N818 - reads as `raise Skip("no site search")`
 class CheckSpec:
     name: str
     fn: CheckFn
-    needs_page: bool  # skipped when the subject's page could not be fetched
+    needs: tuple[Need, ...]
+
+    @property
+    def needs_page(self) -> bool:
+        """Skipped when the subject's page could not be fetched."""
+        return any(need.fact == PAGE for need in self.needs)
 
 
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def rule(name: str, *, needs_page: bool = True) -> Callable[[CheckFn], CheckFn]:
+def rule(name: str, *, needs: Iterable[Need | str] = (PAGE,)) -> Callable[[CheckFn], CheckFn]:
+    """Register a rule implementation with the facts it reads (by default its page only;
+    `needs=()` for a rule that reads the manifest and the fetch alone)."""
+    declared = tuple(n if isinstance(n, Need) else Need(n) for n in needs)
+
     def register(fn: CheckFn) -> CheckFn:
-        _REGISTRY[name] = CheckSpec(name, fn, needs_page)
+        _REGISTRY[name] = CheckSpec(name, fn, declared)
         return fn
 
     return register

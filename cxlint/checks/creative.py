@@ -37,7 +37,7 @@ def _on_site(ctx: CreativeContext) -> bool:
     return any(urls.origin(p) in ctx.site_origins for p in places if p)
 
 
-@rule("creative-link-broken", needs_page=False)
+@rule("creative-link-broken", needs=())
 def creative_link_broken(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
     link, response = ctx.link, ctx.response
     evidence: dict[str, Any] = {"link": link.written, "lines": link.lines}
@@ -61,7 +61,7 @@ def creative_link_broken(ctx: CreativeContext, options: dict[str, Any]) -> Itera
         )
 
 
-@rule("creative-link-untracked", needs_page=False)
+@rule("creative-link-untracked", needs=("campaign_pages",))
 def creative_link_untracked(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
     link = ctx.link
     if link.url is None:
@@ -98,7 +98,7 @@ def creative_link_untracked(ctx: CreativeContext, options: dict[str, Any]) -> It
     )
 
 
-@rule("creative-link-off-campaign", needs_page=False)
+@rule("creative-link-off-campaign", needs=("campaign_pages",))
 def creative_link_off_campaign(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
     link, response = ctx.link, ctx.response
     if link.url is None or response is None:

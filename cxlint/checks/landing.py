@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import phonenumbers
 
 from cxlint import urls
-from cxlint.checks import Skip, rule
+from cxlint.checks import PAGE, Skip, rule
 from cxlint.checks.context import LandingContext, NotFoundProbe
 from cxlint.checks.evidence import chain, status_words
 from cxlint.model import Issue, Product, Response
@@ -30,7 +30,7 @@ def unreachable(response: Response, what: str) -> Issue | None:
     return None
 
 
-@rule("page-unreachable", needs_page=False)
+@rule("page-unreachable", needs=())
 def page_unreachable(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
     if ctx.response is None:
         raise Skip("the manifest gives no page URL")
@@ -243,7 +243,7 @@ def _fingerprint_match(page: Page, probe: NotFoundProbe, threshold: float) -> st
     return None
 
 
-@rule("soft-404")
+@rule("soft-404", needs=(PAGE, "not_found_probe"))
 def soft_404(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
     page = ctx.page
     assert page is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cxlint.checks import Skip, rule
+from cxlint.checks import Need, Skip, rule
 from cxlint.checks.context import ProductContext
 from cxlint.model import Issue
 from cxlint.search import ProductSearch, QueryOutcome
@@ -155,7 +155,11 @@ def _quoted(items: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-@rule("search-misses-product", needs_page=False)
+# Both search rules read the product's searches, as deep and as loose as either asks.
+_SEARCHES = Need("product_search", depth="top", by_text="match_text")
+
+
+@rule("search-misses-product", needs=(_SEARCHES,))
 def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
     search = _require_search(ctx)
     top = options["top"]
@@ -205,7 +209,7 @@ def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Itera
     yield Issue(message, evidence, fix=fix, url=primary.result.url)
 
 
-@rule("search-partial-match", needs_page=False)
+@rule("search-partial-match", needs=(_SEARCHES,))
 def search_partial_match(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
     search = _require_search(ctx)
     top = options["top"]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cxlint import urls
-from cxlint.checks import Skip, rule
+from cxlint.checks import PAGE, Need, Skip, rule
 from cxlint.checks.context import LandingContext, ProductContext
 from cxlint.model import Issue
 from cxlint.page import Page
@@ -134,7 +134,7 @@ def _noindex(page: Page, crawler: str) -> list[str]:
     return reasons
 
 
-@rule("product-page-noindex", needs_page=False)
+@rule("product-page-noindex", needs=("robots",))
 def product_page_noindex(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
     response, page, robots = ctx.response, ctx.page, ctx.robots
     if response is None:
@@ -180,7 +180,7 @@ def product_page_noindex(ctx: ProductContext, options: dict[str, Any]) -> Iterat
 # --- not-in-sitemap ---------------------------------------------------------------------------
 
 
-@rule("not-in-sitemap")
+@rule("not-in-sitemap", needs=(PAGE, Need("sitemaps", max_files="max_files")))
 def not_in_sitemap(
     ctx: ProductContext | LandingContext, options: dict[str, Any]
 ) -> Iterator[Issue]:

@@ -26,7 +26,7 @@ _UNREACHABLE_FIX = (
 )
 
 
-@rule("site-unreachable", needs_page=False)
+@rule("site-unreachable", needs=())
 def site_unreachable(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issue]:
     outage = ctx.unreachable
     if outage is None:
@@ -41,7 +41,7 @@ def site_unreachable(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issu
     )
 
 
-@rule("search-not-found", needs_page=False)
+@rule("search-not-found", needs=("site_search",))
 def search_not_found(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issue]:
     if ctx.unreachable is not None:  # no search could be looked for: site-unreachable says why
         raise Skip(ctx.unreachable.reason)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cxlint import urls
-from cxlint.checks import Skip, rule
+from cxlint.checks import Need, Skip, rule
 from cxlint.checks.context import LandingContext
 from cxlint.checks.evidence import chain
 from cxlint.model import Hop, Issue
@@ -46,7 +46,10 @@ def _losses(hops: list[Hop], params: list[tuple[str, str]]) -> dict[str, dict[st
     return lost
 
 
-@rule("tracking-dropped", needs_page=False)
+@rule(
+    "tracking-dropped",
+    needs=(Need("click_ids_probe", quiet_channels="without_click_ids"),),
+)
 def tracking_dropped(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
     watched = set(options["parameters"])
     original = [
@@ -148,7 +151,7 @@ def _spelling_splits(ctx: LandingContext) -> Iterator[Issue]:
         )
 
 
-@rule("tracking-missing", needs_page=False)
+@rule("tracking-missing", needs=())
 def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
     written = ctx.landing.url_as_written.strip()
     query = _query_as_written(written)

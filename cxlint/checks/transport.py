@@ -65,7 +65,7 @@ def _redirects(response: Response) -> int:
 # --- redirect-chain ------------------------------------------------------------------------
 
 
-@rule("redirect-chain", needs_page=False)
+@rule("redirect-chain", needs=())
 def redirect_chain(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
     response = ctx.response
     hops = response.chain
@@ -141,7 +141,7 @@ def redirect_chain(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Iss
 # --- insecure-url --------------------------------------------------------------------------
 
 
-@rule("insecure-url", needs_page=False)
+@rule("insecure-url", needs=())
 def insecure_url(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
     response = ctx.response
 

@@ -23,7 +23,7 @@ INTERVAL = 0.005  # seconds between samples: 1 ms more than doubles a bs4-heavy 
 # a function of None takes any function of that file.
 STAGES = {
     "parse": ("_page_of", "cxlint/page.py"),  # product, landing and search results pages
-    "rules": ("_apply", "cxlint/engine.py"),
+    "rules": ("apply_rules", "cxlint/engine/apply.py"),
     "fetch": (None, "cxlint/fetch.py"),
     "idle": ("select", "selectors.py"),  # the event loop waiting on sockets
 }

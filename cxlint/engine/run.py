@@ -1,0 +1,161 @@
+"""The run, end to end: plan → the site's home page (is it there at all?) and its search →
+every subject checked by a bounded set of workers → the RunResult, secrets masked.
+
+The parts: engine/plan.py (rules, needs, shards), engine/pages.py (fetch, parse once,
+release), engine/facts.py (what rules need beyond a page), engine/subjects.py (one job per
+subject), engine/apply.py (rules → findings).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from cxlint import PROJECT_URL, __version__, outage, urls
+from cxlint.bounds import bound_result
+from cxlint.cache import PageCache
+from cxlint.checks import CheckSpec, registry
+from cxlint.engine.facts import Facts
+from cxlint.engine.pages import PageStore
+from cxlint.engine.plan import ActiveRule, RunOptions, needs_of
+from cxlint.engine.subjects import Subjects
+from cxlint.fetch import Fetcher
+from cxlint.model import Campaign, Response, RunResult, SubjectResult
+from cxlint.page import Page
+from cxlint.redact import scrub
+from cxlint.staging import credentials_advice
+
+Progress = Callable[[int, int], None]
+
+
+def _event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (Linux, macOS): sockets, timers and
+    callbacks in C (docs/performance.md); else asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
+
+
+class Engine:
+    def __init__(
+        self,
+        campaign: Campaign,
+        rules: dict[str, ActiveRule],
+        options: RunOptions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.campaign = campaign
+        self.rules = rules
+        self.options = options or RunOptions()
+        self.progress = progress
+        self.specs: dict[str, CheckSpec] = registry()
+        self.needs = needs_of(rules, self.specs)
+        self.done = self.total = 0  # subjects checked so far, of how many (for interruptions)
+        # The made-up path name of the not-found probes: no site has it, and the same
+        # campaign gets the same one, so reports (and shards) stay deterministic.
+        site_key = f"{campaign.id}|{campaign.site.url}".encode()
+        self._probe_token = hashlib.sha1(site_key).hexdigest()[:8]
+
+    def run(self) -> RunResult:
+        with asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
+            return runner.run(self.run_async())
+
+    async def run_async(self) -> RunResult:
+        started = datetime.now(UTC)
+        clock = time.perf_counter()
+        campaign = self.campaign
+        cache_dir = self.options.cache  # it is given the secrets: none may reach its file
+        cache = PageCache(cache_dir, campaign.secrets) if cache_dir else None
+        try:
+            subjects, stats, facts, pages = await self._check_all(cache)
+        finally:
+            if cache is not None:
+                cache.close()
+        stats.update(
+            pages=pages.parsed,
+            searches=len(facts.search.sent) if facts.search else 0,
+            seconds=round(time.perf_counter() - clock, 3),
+        )
+        if cache is not None:
+            stats.update(
+                not_modified=stats.get("not_modified", 0), cache_stored=cache.stats["stored"]
+            )
+        result = RunResult(
+            tool={"name": "cxlint", "version": __version__, "url": PROJECT_URL},
+            campaign={
+                "name": campaign.name,
+                "id": campaign.id,
+                "launch": campaign.launch,
+                "manifest": campaign.path,
+                "site": campaign.site.url,
+            },
+            started=started.isoformat(timespec="seconds"),
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            origin=self.options.origin or urls.origin(campaign.site.url),
+            subjects=list(subjects),
+            search=facts.search_info,
+            stats=stats,
+            unreachable=facts.down.as_dict() if facts.down else None,
+        )
+        if self.options.shard:
+            result.stats["shard"] = "{}/{}".format(*self.options.shard)
+        # Secrets masked first, then long text cut: a cut could leave half a secret unmasked.
+        return bound_result(scrub(result, campaign.secrets))
+
+    async def _check_all(
+        self, cache: PageCache | None
+    ) -> tuple[list[SubjectResult], dict[str, Any], Facts, PageStore]:
+        async with Fetcher(self.options.fetch) as fetcher:
+            pages = PageStore(fetcher, cache)
+            facts = Facts(self.campaign, pages, self.needs.params, self._probe_token)
+            home = await self._prepare(pages, facts)
+            checker = Subjects(self.campaign, self.rules, self.specs, pages, facts, home)
+            jobs = checker.jobs(self.options.shard)
+            self.total, self.done = len(jobs), 0
+            if self.progress:
+                self.progress(0, self.total)
+            results: list[Any] = [None] * len(jobs)
+            pending = iter(enumerate(jobs))
+
+            # A fixed set of workers takes the subjects in turn, each started only when a
+            # worker is free: fetching outruns parsing, and without a bound the bodies waiting
+            # for their parse piled up.
+            async def worker() -> None:
+                for index, job in pending:
+                    results[index] = await job()
+                    self.done += 1
+                    if self.progress:
+                        self.progress(self.done, self.total)
+
+            workers = min(len(jobs), max(64, 4 * self.options.fetch.concurrency))
+            await asyncio.gather(*(worker() for _ in range(workers)))
+            return results, dict(fetcher.stats), facts, pages
+
+    async def _prepare(self, pages: PageStore, facts: Facts) -> Page | None:
+        """The site's home page (every run reads it: is the site there at all, and what does
+        it repeat), then its search when a rule needs it."""
+        home_response = await pages.get(self.campaign.site.url)
+        home = await pages.parse(home_response)
+        if outage.no_answer(home_response) or outage.refused(home_response):
+            facts.down = await self._confirm_outage(pages, home_response)
+            if facts.down is not None:  # no search to look for on a site that cannot be reached
+                facts.search_info = {"reason": facts.down.reason}
+                return home
+        await facts.find_search(home)
+        return home
+
+    async def _confirm_outage(self, pages: PageStore, home: Response) -> outage.Outage | None:
+        """The home page got no answer (or was refused): the site is down (or shut) when the
+        campaign's own pages on its origin get none either (fetched as their subjects would,
+        who reuse an answer)."""
+        asked = outage.confirmation_urls(self.campaign, home.url)
+        responses = await asyncio.gather(*(pages.fetcher.get(url) for url in asked))
+        advice = credentials_advice(self.campaign.site, home.status) if home.status else ""
+        return outage.outage(urls.origin(self.campaign.site.url), [home, *responses], advice)

@@ -1,0 +1,213 @@
+"""Checking one subject: the site, a landing page, a product, a creative's link. Each job
+asks the page store for its page, the providers for the facts its rules need, builds the
+rules' context and applies them; a subject that breaks cxlint is still reported.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from cxlint import urls
+from cxlint.checks import CheckSpec
+from cxlint.checks.context import CreativeContext, LandingContext, ProductContext, SiteContext
+from cxlint.creative import CreativeLink, extract_links
+from cxlint.engine.apply import apply_rules, skipped_all
+from cxlint.engine.facts import Facts
+from cxlint.engine.pages import PageStore
+from cxlint.engine.plan import ActiveRule, in_shard
+from cxlint.model import (
+    Campaign,
+    Check,
+    Creative,
+    Ignore,
+    LandingPage,
+    Location,
+    Product,
+    Response,
+    Subject,
+    SubjectResult,
+)
+from cxlint.page import Page
+
+Job = Callable[[], Awaitable[SubjectResult]]
+
+
+def _never_lost(check: Callable[..., Awaitable[SubjectResult]]) -> Callable[..., Any]:
+    """Keeps a subject in the report when checking it fails unexpectedly (a bug, a page no
+    one foresaw): its rules are reported as skipped with the reason, never dropped."""
+
+    @functools.wraps(check)
+    async def guarded(self: Subjects, subject: Subject, *args: Any) -> SubjectResult:
+        started = time.perf_counter()
+        try:
+            done = await check(self, subject, *args)
+            # wall time, waits for the shared rate limits included: what JUnit shows per case
+            done.seconds = round(time.perf_counter() - started, 3)
+            return done
+        except Exception as exc:  # noqa: BLE001 - one subject must not take the run down
+            declared = args[0] if args else None
+            result = SubjectResult(
+                subject, getattr(declared, "url", None), getattr(declared, "location", None)
+            )
+            reason = f"cxlint failed while checking this subject ({type(exc).__name__})"
+            result.checks = skipped_all(self.rules, subject.type, reason)
+            return result
+
+    return guarded
+
+
+class Subjects:
+    def __init__(
+        self,
+        campaign: Campaign,
+        rules: dict[str, ActiveRule],
+        specs: dict[str, CheckSpec],
+        pages: PageStore,
+        facts: Facts,
+        home: Page | None,
+    ) -> None:
+        self.campaign = campaign
+        self.rules = rules
+        self.specs = specs
+        self.pages = pages
+        self.facts = facts
+        self.home = home
+        self._down_checks: dict[str, list[Check]] = {}
+
+    # --- the plan: one job per subject of this shard ----------------------------------------
+
+    def jobs(self, shard: tuple[int, int] | None) -> list[Job]:
+        """One job per subject, started only when a worker takes it (20,000 subjects are not
+        20,000 waiting coroutines); each page is wanted by the subjects that read it."""
+        campaign, pages = self.campaign, self.pages
+        jobs: list[Job] = []
+        product_pages: set[str] = set()
+        site = Subject("site")
+        if in_shard(site, shard) and any("site" in r.rule.subjects for r in self.rules.values()):
+            jobs.append(functools.partial(self.site, site))
+        for landing in campaign.landing_pages:
+            subject = Subject("landing_page", url=landing.url_as_written)
+            if in_shard(subject, shard):
+                jobs.append(functools.partial(self.landing, subject, landing))
+                pages.want(landing.url, links=True)
+        for product in campaign.products:
+            subject = Subject("product", id=product.id)
+            if in_shard(subject, shard):
+                jobs.append(functools.partial(self.product, subject, product))
+                if product.url:
+                    pages.want(product.url, links=False)
+                    product_pages.add(product.url)
+                self.facts.expect_searches(product)
+        if any("creative_link" in r.rule.subjects for r in self.rules.values()):
+            for creative in campaign.creatives:
+                for link in extract_links(creative):
+                    subject = Subject("creative_link", file=creative.file, url=link.written)
+                    if in_shard(subject, shard):
+                        jobs.append(functools.partial(self.creative_link, subject, creative, link))
+                        if link.url:
+                            pages.want(self._moved(link.url), links=True)
+        pages.planned(product_pages)
+        return jobs
+
+    # --- each kind of subject ---------------------------------------------------------------
+
+    @_never_lost
+    async def site(self, subject: Subject) -> SubjectResult:
+        result = SubjectResult(subject, self.campaign.site.url, self.campaign.location)
+        ctx = SiteContext(self.campaign, self.facts.search_info, self.facts.down)
+        self._apply(result, ctx, None, [])
+        return result
+
+    @_never_lost
+    async def landing(self, subject: Subject, landing: LandingPage) -> SubjectResult:
+        result = SubjectResult(subject, landing.url, landing.location, landing.channel)
+        response = await self._get_unless_down(landing.url)
+        if response is None:
+            return self._skipped_as_down(result)
+        page = await self.pages.parse(response)
+        products = [p for pid in landing.products if (p := self.campaign.product(pid))]
+        ctx = LandingContext(self.campaign, landing, response, page, products, self.home)
+        ctx.not_found = await self.facts.not_found_probe(page, response)
+        ctx.sentinel = await self.facts.click_ids_probe(landing, response)
+        ctx.sitemap = await self.facts.sitemaps(response)
+        self._apply(result, ctx, page, landing.ignore)
+        self.pages.done_with(response)
+        return result
+
+    @_never_lost
+    async def product(self, subject: Subject, product: Product) -> SubjectResult:
+        result = SubjectResult(subject, product.url, product.location)
+        response = await self._get_unless_down(product.url) if product.url else None
+        if self.facts.down is not None and response is None:  # its page or search is there
+            return self._skipped_as_down(result)
+        page = await self.pages.parse(response) if response else None
+        search, skipped = await self.facts.product_search(product, page)
+        ctx = ProductContext(self.campaign, product, response, page, search, skipped)
+        ctx.home = self.home  # what repeats on it is the site's chrome
+        ctx.sitemap = await self.facts.sitemaps(response)
+        ctx.robots = await self.facts.robots(response)
+        self._apply(result, ctx, page, product.ignore)
+        self.pages.done_with(response)
+        return result
+
+    @_never_lost
+    async def creative_link(
+        self, subject: Subject, creative: Creative, link: CreativeLink
+    ) -> SubjectResult:
+        target = self._moved(link.url) if link.url else None
+        # Findings point at the link's line in the creative, a path beside the manifest's.
+        shown = os.path.normpath(os.path.join(os.path.dirname(self.campaign.path), creative.file))
+        where = Location(shown, link.line, link.column)
+        result = SubjectResult(subject, target or link.written, where, creative.channel)
+        response = await self._get_unless_down(target) if target else None
+        if target and response is None:
+            return self._skipped_as_down(result)
+        page = await self.pages.parse(response) if response else None
+        pages, origins = await self.facts.campaign_pages()
+        ctx = CreativeContext(self.campaign, creative, link, response, page, pages, origins)
+        self._apply(result, ctx, page, [])
+        self.pages.done_with(response)
+        return result
+
+    # --- shared -----------------------------------------------------------------------------
+
+    def _apply(self, result: SubjectResult, ctx: Any, page: Page | None, ign: list[Ignore]) -> None:
+        apply_rules(self.rules, self.specs, result, ctx, page, ign, self.campaign.path)
+
+    def _moved(self, url: str) -> str:
+        """A creative's production link moved to the origin checked (--base-url), as the
+        manifest's own URLs are."""
+        declared, checked = self.campaign.site.declared_url, self.campaign.site.url
+        if not declared or declared == checked:
+            return url
+        path = urls.path_of(declared).rstrip("/")
+        base = checked.rstrip("/")
+        base = base[: -len(path)] if path and base.endswith(path) else base
+        return urls.rewrite_origin(url, declared, base)
+
+    async def _get_unless_down(self, url: str) -> Response | None:
+        """The subject's page, or None when the site cannot be reached and the page is on it
+        (not asked for: the few pages tried already settled it) or its redirects end there."""
+        down = self.facts.down
+        if down is not None and down.covers(url):
+            return None
+        response = await self.pages.get(url)
+        if down is not None and down.stopped(response):
+            self.pages.done_with(response)
+            return None
+        return response
+
+    def _skipped_as_down(self, result: SubjectResult) -> SubjectResult:
+        """Every check of the subject skipped with the outage's cause: the site finding says
+        it once, rather than one "publish the page" error per subject."""
+        down = self.facts.down
+        assert down is not None
+        kind = result.subject.type
+        if kind not in self._down_checks:
+            self._down_checks[kind] = skipped_all(self.rules, kind, down.reason)
+        result.checks = list(self._down_checks[kind])
+        return result
