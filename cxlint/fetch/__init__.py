@@ -16,9 +16,12 @@ Its parts, each with one job:
     redirects.py  the redirect walker: one hop at a time, the chain recorded and bounded
     retries.py    retries, backoff, Retry-After
     polite.py     per-host and global concurrency, rate limits, robots.txt
-    wire.py       the one HTTP stack: httpx's AsyncClient over the aiohttp transport
+    wire.py       the one HTTP stack: httpx requests over the aiohttp transport
     body.py       the body, decompressed within bounds (gzip, deflate, br)
     errors.py     every exception classified once into an error kind
+
+Error kinds: timeout, connect, dns, tls, too-many-redirects, redirect-loop, bad-redirect,
+robots, retry-after-too-long, bad-url (not an http(s) address), protocol (anything else).
 """
 
 from cxlint.fetch.body import accept_encoding
