@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 
 class Builder:
+    """Makes the Campaign of one checked manifest (`build()`), once."""
+
     def __init__(
         self,
         src: Source,

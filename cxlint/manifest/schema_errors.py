@@ -1,7 +1,7 @@
 """The manifest's JSON Schema, and its errors said the way a marketer would understand them.
 
 The schema in `cxlint/schema/` is the same one editors use, so a manifest that passes there
-passes here. jsonschema's own messages ("'abc' does not match '^[0-9]+(\\.[0-9]+)?$'") are
+passes here. jsonschema's own messages (a regular expression the value does not match) are
 for developers: each error is turned into one sentence ("'price' must be a number, not text
 'abc'") at the file:line:column of the key or value it is about, taken from the positions
 `yaml_positions` kept. Only the first error (by rank, then position) is raised.
