@@ -21,10 +21,18 @@ import yaml
 from cxlint.errors import UsageError
 
 SUBJECT_TYPES = ("landing_page", "product", "creative_link", "site")
+# Who usually fixes what a rule finds (a rule's `owner:`), in the order reports group them.
+OWNERS = {
+    "campaign": "the campaign (its manifest, links and creatives)",
+    "redirects": "redirects and links",
+    "content": "site content",
+    "search": "site search",
+    "seo": "SEO and feeds",
+}
 # libyaml's safe loader where PyYAML has it: reading the 26 rule files with the pure-Python
 # one took most of `cxlint validate`'s time
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_REQUIRED = ("name", "severity", "subject", "summary", "why", "fix", "example")
+_REQUIRED = ("name", "severity", "subject", "owner", "summary", "why", "fix", "example")
 _ALLOWED = {*_REQUIRED, "code", "options"}
 _OPTION_TYPES = {
     "integer": int,
@@ -62,6 +70,7 @@ class Rule:
     example: str
     code: str | None = None
     options: dict[str, RuleOption] = field(default_factory=dict)
+    owner: str = "content"  # a key of OWNERS
 
     def defaults(self) -> dict[str, Any]:
         return {name: opt.default for name, opt in self.options.items()}
@@ -157,6 +166,8 @@ def _load_rule(path: Path) -> Rule:
         raise bad(f"name '{data['name']}' differs from the file name")
     if data["severity"] not in ("error", "warning", "info"):
         raise bad(f"severity must be error, warning or info, not {data['severity']!r}")
+    if data["owner"] not in OWNERS:
+        raise bad(f"owner must be one of {', '.join(OWNERS)}, not {data['owner']!r}")
     subjects = data["subject"] if isinstance(data["subject"], list) else [data["subject"]]
     if not subjects or any(s not in SUBJECT_TYPES for s in subjects):
         raise bad(f"subject must be one of {', '.join(SUBJECT_TYPES)}")
@@ -177,4 +188,5 @@ def _load_rule(path: Path) -> Rule:
         fix=str(data["fix"]).strip(),
         example=str(data["example"]).rstrip(),
         options=options,
+        owner=data["owner"],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cxlint.catalogue import Rule
+from cxlint.catalogue import OWNERS, Rule
 
 
 def _ordered(catalogue: dict[str, Rule]) -> list[Rule]:
@@ -17,6 +17,7 @@ def rule_dict(rule: Rule) -> dict[str, object]:
         "code": rule.code,
         "severity": rule.severity,
         "subject": list(rule.subjects),
+        "owner": OWNERS[rule.owner],
         "summary": rule.summary,
         "why": rule.why,
         "fix": rule.fix,
@@ -47,6 +48,7 @@ def rule_text(rule: Rule) -> str:
     lines = [
         rule.name + (f" ({rule.code})" if rule.code else ""),
         f"default severity: {rule.severity} · subject: {', '.join(rule.subjects)}",
+        f"usually fixed by: {OWNERS[rule.owner]}",
         "",
     ]
     for title, body in (
@@ -84,7 +86,8 @@ def catalogue_markdown(catalogue: dict[str, Rule]) -> str:
             "",
             f"## {r.name}",
             "",
-            f"Code {r.code} · default severity **{r.severity}** · subject {', '.join(r.subjects)}",
+            f"Code {r.code} · default severity **{r.severity}** · subject "
+            f"{', '.join(r.subjects)} · usually fixed by: {OWNERS[r.owner]}",
             "",
             f"**What it checks.** {r.summary}",
             "",
@@ -111,3 +114,21 @@ def catalogue_markdown(catalogue: dict[str, Rule]) -> str:
                 for o in r.options.values()
             ]
     return "\n".join(out) + "\n"
+
+
+_SUBJECT_TITLES = {
+    "landing_page": "landing pages and links",
+    "product": "products",
+    "creative_link": "creatives",
+    "site": "site",
+}
+
+
+def readme_table(catalogue: dict[str, Rule]) -> str:
+    """README's table of rules by subject (between its `rules-table` markers; a test keeps
+    them equal): a rule is listed under the first subject it checks."""
+    rows = ["| subject | rules |", "|---|---|"]
+    for subject, title in _SUBJECT_TITLES.items():
+        names = [r.name for r in _ordered(catalogue) if r.subjects[0] == subject]
+        rows.append(f"| {title} | {', '.join(f'`{n}`' for n in names)} |")
+    return "\n".join(rows) + "\n"

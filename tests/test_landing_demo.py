@@ -26,6 +26,7 @@ PLANTED = {
     "insecure-url": ("/lp/newsletter", "error"),
     "slow-page": ("/lp/tablet-gallery", "warning"),
     "social-preview-missing": ("/lp/kids-tablet", "warning"),
+    "page-title-generic": ("/lp/c650", "warning"),
     # the planted cases of 0.1, extended in 0.2
     "redirect-to-generic": ("/v710", "error"),
     "tracking-dropped": ("/go/spring", "error"),

@@ -87,18 +87,11 @@ def rule(name: str, *, needs: Iterable[Need | str] = (PAGE,)) -> Callable[[Check
 
 
 def registry() -> dict[str, CheckSpec]:
-    """Every implemented rule by name (importing the modules registers them)."""
-    from cxlint.checks import (  # noqa: F401
-        creative,
-        landing,
-        metadata,
-        price,
-        product,
-        product_page,
-        site,
-        stock,
-        tracking,
-        transport,
-    )
+    """Every implemented rule by name: importing each module of this package registers its
+    rules (a new rule's module is found without being listed anywhere)."""
+    import importlib
+    import pkgutil
 
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
     return dict(_REGISTRY)

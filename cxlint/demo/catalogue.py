@@ -594,6 +594,15 @@ LANDING_PAGES: tuple[LandingPage, ...] = (
         products=("mt8",),
         inline_photo_kb=1200,
     ),
+    # PLANTED (page-title-generic): the page builder left the title at the shop's name, the
+    # home page's own title.
+    LandingPage(
+        slug="c650",
+        title="Moto Direct",
+        headline="Motorola C650: colour for less",
+        intro="A colour screen and a camera in a phone that fits any pocket.",
+        products=("c650",),
+    ),
     # PLANTED (social-preview-missing): the page of a social post has no og:/twitter: tags.
     LandingPage(
         slug="kids-tablet",

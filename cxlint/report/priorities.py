@@ -9,43 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cxlint.catalogue import OWNERS as OWNER_TITLES
+from cxlint.catalogue import load_catalogue
 from cxlint.model import Finding, RunResult, Subject
 
+
+def _owners() -> dict[str, tuple[str, ...]]:
+    """Each group's title and its rules (a rule file's `owner:`), in the order of their codes."""
+    rules = sorted(load_catalogue().values(), key=lambda r: (r.code or "", r.name))
+    return {
+        title: tuple(rule.name for rule in rules if rule.owner == key)
+        for key, title in OWNER_TITLES.items()
+    }
+
+
 # Who usually fixes what each rule finds, in the order the groups are shown
-OWNERS: dict[str, tuple[str, ...]] = {
-    "the campaign (its manifest, links and creatives)": (
-        "tracking-missing",
-        "creative-link-untracked",
-        "creative-link-off-campaign",
-    ),
-    "redirects and links": (
-        "site-unreachable",
-        "page-unreachable",
-        "soft-404",
-        "redirect-to-generic",
-        "redirect-chain",
-        "tracking-dropped",
-        "creative-link-broken",
-        "insecure-url",
-    ),
-    "site content": (
-        "product-not-on-page",
-        "wrong-product-on-page",
-        "model-not-on-product-page",
-        "price-mismatch",
-        "product-unavailable",
-        "phone-missing",
-    ),
-    "site search": ("search-not-found", "search-misses-product", "search-partial-match"),
-    "SEO and feeds": (
-        "structured-data-missing",
-        "product-page-noindex",
-        "canonical-mismatch",
-        "not-in-sitemap",
-        "social-preview-missing",
-        "slow-page",
-    ),
-}
+OWNERS: dict[str, tuple[str, ...]] = _owners()
 OTHER = "other"
 _OWNER_OF = {rule: owner for owner, rules in OWNERS.items() for rule in rules}
 _ORDER = {"error": 0, "warning": 1}
