@@ -63,17 +63,13 @@ def active_rules(
         severity = (setting.severity if setting and setting.severity else None) or rule.severity
         if severity == "off" or name in ignored or (selected is not None and name not in selected):
             continue
-        options = rule.defaults()
-        for key, value in (setting.options if setting else {}).items():
-            problem = (
-                rule.check_option(key, value)
-                if key in rule.options
-                else (f"rule {name} has no option '{key}'")
-            )
-            if problem:
-                raise UsageError(problem, setting.location if setting else None)
-            options[key] = value
-        active[name] = ActiveRule(rule, severity, options)
+        given = setting.options if setting else {}
+        # the manifest loader reports these at their place; a campaign built without the
+        # catalogue (option names only) is checked here, by the same rule
+        problems = rule.option_problems(given)
+        if problems:
+            raise UsageError(problems[0].message, setting.location if setting else None)
+        active[name] = ActiveRule(rule, severity, {**rule.defaults(), **given})
     return active
 
 
