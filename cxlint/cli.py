@@ -214,8 +214,8 @@ def _load_baseline(path: str | None, fail_on: str) -> tuple[RunResult, str] | No
         if fail_on == "new":
             raise UsageError("--fail-on new needs --baseline OLD.json to tell what is new")
         return None
-    from cxlint.report.baseline import baseline_name
     from cxlint.report.json_report import read
+    from cxlint.results.baseline import baseline_name
 
     return read(path), baseline_name(path)
 
@@ -223,7 +223,7 @@ def _load_baseline(path: str | None, fail_on: str) -> tuple[RunResult, str] | No
 def _compare(result: RunResult, baseline: tuple[RunResult, str] | None) -> RunResult:
     if baseline is None:
         return result
-    from cxlint.report.baseline import apply_baseline
+    from cxlint.results.baseline import apply_baseline
 
     return apply_baseline(result, *baseline)
 
@@ -797,8 +797,8 @@ def merge(
     """Join the JSON reports of shards (check --shard K/N) into one report."""
     from cxlint.output import refuse_clobbering
     from cxlint.report.json_report import read
-    from cxlint.report.merge import merge as merge_runs
-    from cxlint.report.merge import missing_shards
+    from cxlint.results.merge import merge as merge_runs
+    from cxlint.results.merge import missing_shards
 
     wanted = _reports(fmt, output, extra_reports)
     refuse_clobbering(

@@ -63,7 +63,7 @@ def run_split(
     campaign: Campaign, rules: dict[str, Any], options: Any, jobs: int, progress: Progress
 ) -> RunResult:
     """The run of `campaign` done by `jobs` processes, merged into one result."""
-    from cxlint.report.merge import merge
+    from cxlint.results.merge import merge
 
     global _WORK
     fetch = options.fetch

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from cxlint.cli import main
 from cxlint.demo.store import DemoStore
 from cxlint.model import Check, RunResult, Subject
-from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import read
+from cxlint.results.baseline import apply_baseline
 
 DATA = Path(__file__).parent / "data"
 # the demo campaign where it is installed, beside the creatives it names

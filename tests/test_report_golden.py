@@ -15,8 +15,8 @@ import pytest
 from cxlint import __version__
 from cxlint.catalogue import load_catalogue
 from cxlint.report import EXTENSIONS, FORMATS, reporter
-from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import read
+from cxlint.results.baseline import apply_baseline
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"

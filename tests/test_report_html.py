@@ -15,9 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cxlint.model import RunResult
-from cxlint.report.baseline import apply_baseline
 from cxlint.report.html import render, subject_id
 from cxlint.report.json_report import read
+from cxlint.results.baseline import apply_baseline
 
 DATA = Path(__file__).parent / "data"
 CHROMIUM = os.environ.get("CXLINT_CHROMIUM", "/usr/bin/chromium")

@@ -19,8 +19,8 @@ from cxlint.demo import campaign_path
 from cxlint.demo.store import DemoStore
 from cxlint.model import Finding, Subject
 from cxlint.report import FORMATS, reporter
-from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import read, to_dict
+from cxlint.results.baseline import apply_baseline
 from tests.rulecase import run_case
 from tests.test_report_json import validate
 

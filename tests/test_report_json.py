@@ -16,8 +16,8 @@ import pytest
 
 from cxlint.errors import UsageError
 from cxlint.report import EXTENSIONS, FORMATS
-from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import SCHEMA_VERSION, from_dict, read, render, stream, to_dict
+from cxlint.results.baseline import apply_baseline
 
 DATA = Path(__file__).parent / "data"
 

@@ -11,9 +11,9 @@ from junitparser import Failure, JUnitXml, Skipped
 from lxml import etree
 
 from cxlint.model import Check, RunResult, SubjectType
-from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import read
 from cxlint.report.junit import SUITES, render
+from cxlint.results.baseline import apply_baseline
 
 DATA = Path(__file__).parent / "data"
 

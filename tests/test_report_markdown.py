@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from cxlint.model import RunResult
-from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import read
 from cxlint.report.markdown import md, render
+from cxlint.results.baseline import apply_baseline
 
 DATA = Path(__file__).parent / "data"
 # where a finding's rule links to (its help_uri)

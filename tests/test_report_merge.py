@@ -22,7 +22,7 @@ from cxlint.engine import in_shard
 from cxlint.errors import UsageError
 from cxlint.model import Subject
 from cxlint.report.json_report import read
-from cxlint.report.merge import merge, missing_shards
+from cxlint.results.merge import merge, missing_shards
 
 DATA = Path(__file__).parent / "data"
 # the demo campaign where it is installed, beside the creatives it names

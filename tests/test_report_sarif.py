@@ -12,9 +12,9 @@ import pytest
 
 from cxlint.catalogue import load_catalogue
 from cxlint.model import RunResult
-from cxlint.report.baseline import apply_baseline
 from cxlint.report.json_report import read
 from cxlint.report.sarif import FINGERPRINT, one_line, render
+from cxlint.results.baseline import apply_baseline
 
 DATA = Path(__file__).parent / "data"
 
