@@ -339,3 +339,26 @@ class RunResult:
     @property
     def findings(self) -> list[Finding]:
         return [f for s in self.subjects for f in s.findings]
+
+
+# --- an HTTP status in words, for messages and evidence ------------------------------------
+
+HTTP_REASONS = {
+    400: "bad request",
+    401: "login required",
+    403: "forbidden",
+    404: "not found",
+    410: "gone",
+    429: "too many requests",
+    500: "server error",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+}
+
+
+def status_words(status: int | None) -> str:
+    if status is None:
+        return "no answer"
+    reason = HTTP_REASONS.get(status)
+    return f"HTTP {status} ({reason})" if reason else f"HTTP {status}"

@@ -35,9 +35,8 @@ from urllib.parse import parse_qs, parse_qsl, quote, quote_plus, urljoin, urlspl
 
 from cxlint import urls
 from cxlint.cache import RESULTS, Entry, PageCache
-from cxlint.checks.evidence import status_words
 from cxlint.fetch import Fetcher
-from cxlint.model import Product, Response, SearchConfig
+from cxlint.model import Product, Response, SearchConfig, status_words
 from cxlint.page import Page, parse_results_page
 from cxlint.results_region import did_you_mean
 from cxlint.spelling import NearSpelling, near_spelling, page_shows

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxlint.model import Response
+from cxlint.model import Response, status_words
 
-HTTP_REASONS = {
-    400: "bad request",
-    401: "login required",
-    403: "forbidden",
-    404: "not found",
-    410: "gone",
-    429: "too many requests",
-    500: "server error",
-    502: "bad gateway",
-    503: "service unavailable",
-    504: "gateway timeout",
-}
+__all__ = ["chain", "status_words"]
 
 
 def chain(response: Response) -> list[dict[str, Any]]:
@@ -29,10 +18,3 @@ def chain(response: Response) -> list[dict[str, Any]]:
         }
         for hop in response.chain
     ]
-
-
-def status_words(status: int | None) -> str:
-    if status is None:
-        return "no answer"
-    reason = HTTP_REASONS.get(status)
-    return f"HTTP {status} ({reason})" if reason else f"HTTP {status}"
