@@ -285,23 +285,7 @@ def _emit(
             click.echo(f"wrote {fmt} report to {path}", err=True)
 
 
-def _origin_headers(campaign: Campaign, extra: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Which headers go to which origin: `site.headers` and `-H` to the site's own origin (and
-    --base-url's), `site.headers_for` to the origins it names; nothing anywhere else."""
-    from cxlint import urls
-
-    own = {**campaign.site.headers, **extra}
-    scoped = {
-        urls.origin(url): dict(own)
-        for url in (campaign.site.declared_url, campaign.site.url)
-        if url
-    }
-    for origin, headers in campaign.site.headers_for.items():
-        scoped[origin] = {**scoped.get(origin, {}), **headers}
-    return {origin: headers for origin, headers in scoped.items() if origin and headers}
-
-
-def _fetch_options(origin_headers: dict[str, dict[str, str]], kw: dict[str, Any]) -> Any:
+def _fetch_options(kw: dict[str, Any]) -> Any:
     from cxlint.fetch import FetchOptions
 
     options = FetchOptions(
@@ -313,7 +297,6 @@ def _fetch_options(origin_headers: dict[str, dict[str, str]], kw: dict[str, Any]
         retries=kw["retries"],
         respect_robots=kw["robots"],
         verify_tls=kw["verify_tls"],
-        origin_headers=origin_headers,
     )
     if kw["user_agent"]:
         options.user_agent = kw["user_agent"]
@@ -489,9 +472,8 @@ def _check(
     staging: bool = False,
     **kw: Any,
 ) -> int:
-    from cxlint import urls
-    from cxlint.engine import RunOptions
-    from cxlint.manifest import load_manifest, load_manifest_text, require_subjects
+    from cxlint import api
+    from cxlint.manifest import load_manifest_text, require_subjects
     from cxlint.output import refuse_clobbering
 
     reports = _reports(kw["fmt"], kw["output"], kw["extra_reports"])
@@ -499,24 +481,20 @@ def _check(
     _invocation.secrets.extend(headers.values())
     shard = _parse_shard(kw["shard"])
     baseline = _load_baseline(kw["baseline"], kw["fail_on"])
-    if manifest_text is not None:
+    if manifest_text is not None:  # the demo's own campaign
         campaign = load_manifest_text(
             manifest_text, manifest_path or "<demo>", base_url=base_url, rules=_catalogue_rules()
         )
+        require_subjects(campaign)
+        campaign.secrets.extend(headers.values())
     else:
-        campaign = load_manifest(
-            manifest_path, base_url=base_url, rules=_catalogue_rules(), staging=staging
-        )
-    require_subjects(campaign)
-    campaign.secrets.extend(headers.values())
+        assert manifest_path is not None
+        campaign = api.load(manifest_path, base_url=base_url, staging=staging, headers=headers)
     _invocation.secrets = campaign.secrets
     refuse_clobbering(
         [path for _, path in reports], _campaign_inputs(campaign, kw["baseline"], kw["cache"])
     )
-    fetch = _fetch_options(_origin_headers(campaign, headers), kw)
-    options = RunOptions(
-        fetch=fetch, shard=shard, origin=urls.origin(campaign.site.url), cache=kw["cache"]
-    )
+    options = api.options(campaign, _fetch_options(kw), headers, shard=shard, cache=kw["cache"])
     jobs = kw["jobs"] or _cpu_count()
     result = _run(campaign, options, _split(kw["select"]), _split(kw["ignore"]), kw["quiet"], jobs)
     result = _compare(result, baseline)

@@ -13,8 +13,8 @@ import yaml
 from pytest_httpserver import HTTPServer
 from werkzeug import Response as WResponse
 
+from cxlint import api
 from cxlint.catalogue import load_catalogue
-from cxlint.engine import Engine, RunOptions, active_rules
 from cxlint.fetch import FetchOptions
 from cxlint.manifest import load_manifest
 from cxlint.model import RunResult
@@ -88,11 +88,12 @@ def run_case(server: HTTPServer, case: dict[str, Any], tmp_path: Path) -> RunRes
     manifest.update(fragment)
     path = tmp_path / "campaign.yaml"
     path.write_text(yaml.safe_dump(manifest, sort_keys=False))
-    catalogue = load_catalogue()
-    campaign = load_manifest(str(path), rules=catalogue)
-    rules = active_rules(catalogue, campaign, select=[case["rule"], *case.get("with", [])])
-    options = RunOptions(fetch=FetchOptions(retries=0, timeout=5, backoff=0.01))
-    return Engine(campaign, rules, options).run()
+    # a site rule's case may have no subject but the site: no require_subjects here
+    campaign = load_manifest(str(path), rules=load_catalogue())
+    fetch = FetchOptions(retries=0, timeout=5, backoff=0.01)
+    return api.run(
+        campaign, api.options(campaign, fetch), select=[case["rule"], *case.get("with", [])]
+    )
 
 
 def subject_name(subject: Any) -> str:

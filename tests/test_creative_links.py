@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from pytest_httpserver import HTTPServer
 
+import cxlint
 from cxlint.catalogue import load_catalogue
 from cxlint.creative import extract_links
 from cxlint.engine import Engine, RunOptions, active_rules
@@ -96,12 +97,12 @@ def test_creative_links_move_with_base_url_and_point_at_their_line(
     }
     path = tmp_path / "campaign.yaml"
     path.write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
-    catalogue = load_catalogue()
-    campaign = load_manifest(
-        path, base_url=base, rules={n: set(r.options) for n, r in catalogue.items()}
+    result = cxlint.check(
+        path,
+        base_url=base,
+        select=["creative-link-broken", "CX302", "CX303"],
+        fetch=FetchOptions(retries=0, timeout=5),
     )
-    rules = active_rules(catalogue, campaign, select=["creative-link-broken", "CX302", "CX303"])
-    result = Engine(campaign, rules, RunOptions(fetch=FetchOptions(retries=0, timeout=5))).run()
     links = {s.subject.url: s for s in result.subjects if s.subject.type == "creative_link"}
     assert set(links) == {
         "https://www.shop.example/lp/x?utm_source=n&utm_medium=email&utm_campaign=c",

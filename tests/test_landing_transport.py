@@ -18,11 +18,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WResponse
 
-from cxlint.catalogue import load_catalogue
+import cxlint
 from cxlint.checks.transport import registrable_domain
-from cxlint.engine import Engine, RunOptions, active_rules
 from cxlint.fetch import FetchOptions
-from cxlint.manifest import load_manifest
 from cxlint.model import Finding
 
 PAGE = "<!doctype html><html><head><title>Page</title></head><body><h1>Page</h1></body></html>"
@@ -60,12 +58,9 @@ def run(
     }
     path = tmp_path / "campaign.yaml"
     path.write_text(yaml.safe_dump(json.loads(json.dumps(manifest))))
-    catalogue = load_catalogue()
-    campaign = load_manifest(str(path), rules={n: set(r.options) for n, r in catalogue.items()})
-    active = active_rules(catalogue, campaign, select=list(rules))
     # The test CA is not in the system's trust store; the TLS itself is real.
     fetch = FetchOptions(retries=0, timeout=5, backoff=0.01, verify_tls=False)
-    return Engine(campaign, active, RunOptions(fetch=fetch)).run().findings
+    return cxlint.check(path, select=list(rules), fetch=fetch).findings
 
 
 def page(server: HTTPServer, path: str) -> None:

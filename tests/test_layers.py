@@ -61,6 +61,7 @@ FLOORS: dict[str, int] = {
     # 7: what people run: the command line and its helpers
     **dict.fromkeys(
         [
+            "api",
             "jobs",
             "cli",
             "__main__",

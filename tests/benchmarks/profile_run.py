@@ -24,15 +24,15 @@ INTERVAL = 0.005  # seconds between samples: 1 ms more than doubles a bs4-heavy 
 STAGES = {
     "parse": ("_page_of", "cxlint/page.py"),  # product, landing and search results pages
     "rules": ("apply_rules", "cxlint/engine/apply.py"),
-    "fetch": (None, "cxlint/fetch.py"),
+    "fetch": (None, "cxlint/fetch/"),  # a folder: any of its files
     "idle": ("select", "selectors.py"),  # the event loop waiting on sockets
 }
 
 
 def _matches(frame: Any, function: str | None, file_end: str) -> bool:
-    return (function is None or frame.function == function) and (frame.file_path or "").endswith(
-        file_end
-    )
+    path = frame.file_path or ""
+    where = file_end in path if file_end.endswith("/") else path.endswith(file_end)
+    return (function is None or frame.function == function) and where
 
 
 def summarise(root: Any, top: int = 25) -> dict[str, Any]:
