@@ -135,7 +135,12 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
     evidence = _evidence(read, promised, code, page)
     name = product.name
     data = offers[0].shown() if offers else None
-    agreeing = [v for o in singles for v in shown if read.page_has(o.price, o.currency, [v])]
+    agreeing = [
+        v
+        for o in singles
+        for v in shown
+        if o.price is not None and read.page_has(o.price, o.currency, [v])
+    ]
     first = (agreeing[0] if agreeing else shown[0]) if shown else None
     seen = first.text if first else None
     if promised is None:
@@ -155,7 +160,11 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
     in_data = read.data_has(promised, code)
     if shown and on_page:
         if data_vs_page:  # customers see the campaign's price; the product data lags behind
-            wrong = next(o for o in singles if not read.page_has(o.price, o.currency, shown))
+            wrong = next(
+                o
+                for o in singles
+                if o.price is not None and not read.page_has(o.price, o.currency, shown)
+            )
             yield Issue(
                 f"The page and the campaign agree on {campaign} for {name}, but the page's "
                 f"product data says {wrong.shown()}.",

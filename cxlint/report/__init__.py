@@ -39,7 +39,8 @@ EXTENSIONS: dict[str, str] = {
 
 
 def reporter(fmt: str) -> Reporter:
-    return importlib.import_module(f"cxlint.report.{FORMATS[fmt]}").render
+    render: Reporter = importlib.import_module(f"cxlint.report.{FORMATS[fmt]}").render
+    return render
 
 
 def streamer(fmt: str) -> Callable[..., Iterable[bytes]]:

@@ -526,7 +526,7 @@ def _facts(evidence: dict[str, Any], origin: str) -> list[tuple[str, list[tuple[
         if key in _DRAWN or key in _HIDDEN or value in (None, "", [], {}):
             continue
         items = value if isinstance(value, list) else [value]
-        shown = []
+        shown: list[tuple[str, str | None]] = []
         for item in items:
             if isinstance(item, dict):
                 text = " · ".join(f"{k}: {v}" for k, v in item.items())
@@ -551,7 +551,7 @@ def _href(url: Any) -> str | None:
 
 
 def _severity_counts(result: RunResult) -> list[tuple[str, int]]:
-    live = Counter(f.severity for f in result.findings if not f.acknowledged)
+    live: Counter[str] = Counter(f.severity for f in result.findings if not f.acknowledged)
     return [(level, live.get(level, 0)) for level in SEVERITIES]
 
 

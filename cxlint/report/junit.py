@@ -60,7 +60,8 @@ def render(result: RunResult, **_: Any) -> bytes:
         if subjects:
             root.append(_suite(result, kind, title, subjects, fixed_by_subject))
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return written + b"\n"
 
 
 def _suite(
