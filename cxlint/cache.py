@@ -272,8 +272,8 @@ class PageCache:
 
     def _may_hold_secret(self, facts: dict[str, Any]) -> bool:
         """Whether `scrub` may change `facts`, for the price of one pass over its strings:
-        `scrub` itself, string by string, took longer than the page's parse (3.5 ms against
-        2.2 ms on a benchmark product page of 255 links and 30 KB of text).
+        `scrub` itself, string by string, took longer than the page's parse
+        (docs/performance.md, "Measured choices").
 
         Without a '=' a string holds no query parameter to mask, and without '@' and '//' no
         `user:password@`; only a secret's own forms could change it, and those are searched
@@ -437,9 +437,8 @@ _PLAIN_FIELDS = tuple(
 
 # --- checking an entry on read --------------------------------------------------------------
 #
-# By hand, in plain type() tests: it runs for every page of a re-run (20,000 products). On a
-# benchmark product page of 255 links it takes about 25 us (reading the entry, 260 us); the
-# same checks as a JSON Schema compiled once took 6.7 ms (jsonschema's validator).
+# By hand, in plain type() tests: it runs for every page of a re-run (20,000 products), and a
+# compiled JSON Schema took longer than reading the entry itself (docs/performance.md).
 
 
 def _is_str(value: Any) -> bool:

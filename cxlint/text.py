@@ -36,7 +36,7 @@ def _invisible() -> tuple[re.Pattern[str], frozenset[str]]:
     """A pattern finding the format characters (Unicode category Cf: zero-width space and
     joiners, soft hyphen, word joiner, BOM, LRM/RLM...), and the set of them. Built on the
     first text that has an unprintable character, from the running Python's Unicode tables
-    (about 15 ms, once), so that `import` and `--help` stay fast."""
+    (once), so that `import` and `--help` stay fast."""
     chars = format_characters()
     bmp = [c for c in chars if c <= "\uffff"]
     astral = [c for c in chars if c > "\uffff"]

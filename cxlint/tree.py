@@ -19,8 +19,8 @@ NOT_TEXT = ("script", "style", "template", "rt", "rp")
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "head")
 FURNITURE = ("header", "nav", "aside", "footer")
 
-# In C: a Python walk costs ~1 ms on a 50 KB page. Plain strings: "smart" ones, which know
-# their element, cost more than half the time.
+# In C, not a Python walk of the tree; plain strings, as "smart" ones (which know their
+# element) cost more than the walk itself (docs/performance.md, "Measured choices").
 _STRINGS = etree.XPath(".//text()", smart_strings=False)
 
 

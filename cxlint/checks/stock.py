@@ -29,8 +29,7 @@ _LATER = {
 _MAIN_CONTENT = "the page's main content"
 _NEAR_BEFORE, _NEAR_AFTER = 300, 800  # characters around the title or the buy button's words
 # A product's block longer than this (its whole description, its reviews) is read near its
-# title and buy button too: stock words stand there, and a long text costs (about 0.05 ms a
-# thousand characters).
+# title and buy button too: stock words stand there, and a long text costs time.
 _WHOLE_BLOCK = 4000
 
 

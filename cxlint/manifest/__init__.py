@@ -89,7 +89,7 @@ def load_manifest_text(
     # position for every value written, allocated between the campaign's own objects; freed,
     # it left the heap full of holes, which later allocations fill, and a forked --jobs
     # process then copies each page it writes to. Rebuilt into the holes, the campaign is
-    # packed together: at 20,000 products it holds 32 MB instead of 71 MB (about 0.4 s).
+    # packed together, at half the memory (docs/performance.md, "Measured choices").
     campaign = builder.build()
     del src, builder
     packed = pickle.dumps(campaign, protocol=pickle.HIGHEST_PROTOCOL)
