@@ -6,8 +6,8 @@ and facts that cost requests of their own, gathered only when an active rule nee
 the site's search and each product's searches, a made-up address's answer (the soft-404
 probe), the campaign link asked again with ad click ids, the origin's sitemaps and
 robots.txt, the campaign's own pages. A fact may take parameters from the rule's options
-(`Need("sitemaps", max_files="max_files")`: the provider's `max_files` is the rule's option
-of that name). The engine gathers what the active rules need and never names a rule.
+(`Need("sitemaps", files="max_files")`: the provider's `files` is the rule's option
+`max_files`). The engine gathers what the active rules need and never names a rule.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ FACTS = frozenset(
         "product_search",  # the product's searches (params: depth, by_text)
         "not_found_probe",  # what the site answers for a made-up address beside the page
         "click_ids_probe",  # the link asked again with gclid/fbclid (params: quiet_channels)
-        "sitemaps",  # the sitemaps of the page's origin (params: max_files)
+        "sitemaps",  # the sitemaps of the page's origin (params: files, the most read)
         "robots",  # the robots.txt of the page's origin
         "campaign_pages",  # the campaign's own pages and where they end (creatives' links)
     }

@@ -180,7 +180,7 @@ def product_page_noindex(ctx: ProductContext, options: dict[str, Any]) -> Iterat
 # --- not-in-sitemap ---------------------------------------------------------------------------
 
 
-@rule("not-in-sitemap", needs=(PAGE, Need("sitemaps", max_files="max_files")))
+@rule("not-in-sitemap", needs=(PAGE, Need("sitemaps", files="max_files")))
 def not_in_sitemap(
     ctx: ProductContext | LandingContext, options: dict[str, Any]
 ) -> Iterator[Issue]:

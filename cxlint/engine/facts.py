@@ -17,6 +17,7 @@ from cxlint import probes, urls
 from cxlint.checks.context import NotFoundProbe
 from cxlint.discover import discover_search
 from cxlint.engine.pages import PageStore
+from cxlint.fetch import Fetcher
 from cxlint.model import Campaign, LandingPage, Product, Response
 from cxlint.outage import Outage
 from cxlint.page import Page
@@ -29,7 +30,7 @@ from cxlint.sitemap import Sitemaps, read_sitemaps
 # every rule that asks leaves it out.
 JOIN: dict[str, dict[str, Callable[[list[Any]], Any]]] = {
     "product_search": {"depth": max, "by_text": any},
-    "sitemaps": {"max_files": max},
+    "sitemaps": {"files": max},
     "click_ids_probe": {
         "quiet_channels": lambda lists: sorted(set.intersection(*(set(x) for x in lists)))
     },
@@ -41,12 +42,13 @@ class Facts:
         self,
         campaign: Campaign,
         pages: PageStore,
+        fetcher: Fetcher,
         params: dict[str, dict[str, Any]],
         probe_token: str,
     ) -> None:
         self.campaign = campaign
         self.pages = pages
-        self.fetcher = pages.fetcher
+        self.fetcher = fetcher  # searches, probes and a site's files: never a page source
         self.params = params  # fact → its joined parameters, for the facts needed only
         self.probe_token = probe_token  # the made-up path of the not-found probes
         self.search: SiteSearch | None = None
@@ -152,7 +154,7 @@ class Facts:
     async def sitemaps(self, response: Response | None) -> Sitemaps | None:
         if not self.wanted("sitemaps") or response is None or response.error:
             return None
-        max_files = self.params["sitemaps"]["max_files"]
+        max_files = self.params["sitemaps"]["files"]
 
         async def read(origin: str) -> Sitemaps:
             return await read_sitemaps(self.fetcher, origin, max_files=max_files)

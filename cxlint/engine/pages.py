@@ -12,20 +12,32 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections import Counter
+from typing import Protocol
 
 from cxlint.cache import PAGE, PageCache, page_facts
-from cxlint.fetch import Fetcher
 from cxlint.memory import return_free_memory
-from cxlint.model import Response
+from cxlint.model import Conditional, Response
 from cxlint.page import Page, parse_page
 
 TRIM_EVERY = 200  # pages let go between two returns of free memory to the system
 INLINE_PARSE_MAX = 256_000  # bytes: a bigger page is parsed in a worker thread
 
 
+class PageSource(Protocol):
+    """Where pages come from: the fetcher (cxlint.fetch.Fetcher), or a browser that renders
+    them, beside it. The store asks for a URL (conditionally, with --cache) and lets a page
+    go; the source follows redirects, keeps to its politeness and records the chain."""
+
+    async def get(self, url: str, conditional: Conditional | None = None) -> Response: ...
+
+    async def robots_text(self, origin: str) -> str | None: ...
+
+    def forget(self, url: str) -> None: ...
+
+
 class PageStore:
-    def __init__(self, fetcher: Fetcher, cache: PageCache | None) -> None:
-        self.fetcher = fetcher
+    def __init__(self, source: PageSource, cache: PageCache | None) -> None:
+        self.source = source
         self.cache = cache
         self.parsed = 0  # pages parsed, for the summary
         self._parsing: dict[str, asyncio.Future[Page]] = {}
@@ -57,14 +69,14 @@ class PageStore:
         site says it has not changed (304) its facts come from the cache, not from a parse."""
         entry = self.cache.lookup(PAGE, url) if self.cache else None
         if entry is None:
-            return await self.fetcher.get(url)
-        response = await self.fetcher.get(url, entry.conditional)
+            return await self.source.get(url)
+        response = await self.source.get(url, entry.conditional)
         if response.status != 304 or response.error:
             return response
         try:
             response, page = entry.restore_page(response)
         except (KeyError, TypeError, ValueError):  # an entry damaged by hand: read the page
-            return await self.fetcher.get(url)
+            return await self.source.get(url)
         if url not in self._parsing and url not in self._released:
             self._parsing[url] = asyncio.get_running_loop().create_future()
             self._parsing[url].set_result(page)
@@ -102,7 +114,7 @@ class PageStore:
             self._parsing.pop(response.url, None)
             self._released.add(response.url)
             response.body = b""
-            self.fetcher.forget(response.url)
+            self.source.forget(response.url)
             self._since_trim += 1
             if self._since_trim >= TRIM_EVERY:
                 self._since_trim = 0

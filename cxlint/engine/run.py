@@ -114,7 +114,7 @@ class Engine:
     ) -> tuple[list[SubjectResult], dict[str, Any], Facts, PageStore]:
         async with Fetcher(self.options.fetch) as fetcher:
             pages = PageStore(fetcher, cache)
-            facts = Facts(self.campaign, pages, self.needs.params, self._probe_token)
+            facts = Facts(self.campaign, pages, fetcher, self.needs.params, self._probe_token)
             home = await self._prepare(pages, facts)
             checker = Subjects(self.campaign, self.rules, self.specs, pages, facts, home)
             jobs = checker.jobs(self.options.shard)
@@ -156,6 +156,6 @@ class Engine:
         campaign's own pages on its origin get none either (fetched as their subjects would,
         who reuse an answer)."""
         asked = outage.confirmation_urls(self.campaign, home.url)
-        responses = await asyncio.gather(*(pages.fetcher.get(url) for url in asked))
+        responses = await asyncio.gather(*(pages.source.get(url) for url in asked))
         advice = credentials_advice(self.campaign.site, home.status) if home.status else ""
         return outage.outage(urls.origin(self.campaign.site.url), [home, *responses], advice)
