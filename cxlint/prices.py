@@ -245,6 +245,16 @@ _PART = re.compile(
 _CENTS_CLASS = re.compile(r"cents?|fraction|decimals|minor", re.I)
 
 
+def _silence(element: Element) -> None:
+    """Empty an element's own text (not what follows it): the amount it holds was judged not
+    the product's price where it stands, and the same amount elsewhere may well be."""
+    for node in element.iter():
+        if isinstance(node.tag, str):
+            node.text = None
+        if node is not element:
+            node.tail = None
+
+
 def _mark_cents(root: Element) -> None:
     """Give superscript cents their decimal point: "$19<sup>99</sup>" reads "$19 .99", not
     1,999 (and a cents element of a split price likewise, unless the page writes the point)."""
@@ -277,7 +287,6 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
     inside = set(root.iter(etree.Element)) if found.marked else set()
     mine = [m for m in found.marked if m in inside][:MAX_MARKED]
     covered: set[Element] = set()
-    others: set[tuple[Decimal, str | None]] = set()
     read: list[tuple[Decimal, str | None, str, bool]] = []
     for element in reversed(mine):  # an element's marked descendants come first
         if element in covered or _PART.search(element.get("class") or ""):
@@ -303,8 +312,8 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
         kind = _kind(element, words, found, root)
         if kind != "other":
             read.append((price.amount, price.currency, words, kind == "old"))
-        else:  # the words scanned below hold it too: a fee, an instalment, not a price
-            others.add((price.amount, price.currency))
+        else:  # a fee, an instalment: its words are not read again as text below
+            _silence(element)
     for amount_, currency, words, old in reversed(read):
         keep(amount_, currency, words, True, old)
     marked_amounts = {(p.amount, p.currency) for p in kept}
@@ -323,7 +332,7 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
             if _OTHER_BEFORE.search(before) or _OTHER_AFTER.match(after):
                 continue
             old = _struck(block, match.start()) or bool(_OLD_BEFORE.search(before))
-            if (price.amount, price.currency) in marked_amounts | others:
+            if (price.amount, price.currency) in marked_amounts:
                 continue
             keep(price.amount, price.currency, words.translate(_UNMARK).strip(), False, old)
     return kept
