@@ -187,6 +187,9 @@ def test_html_report_runs_no_payload_in_a_browser(reports: dict[str, bytes], tmp
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(page_file.as_uri())
             page.wait_for_timeout(300)
+            # cards off screen are laid out only when scrolled near (content-visibility:
+            # auto), and innerText leaves out what is not laid out: print media lays all out
+            page.emulate_media(media="print")
             shown = page.inner_text("body")
             images = page.eval_on_selector_all("img[src=x]", "els => els.length")
         finally:
