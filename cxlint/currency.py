@@ -60,7 +60,10 @@ def market_of(
         (region,) = regions
         return Market(region, language, f"its hreflang tag for {region}", data)
     for url in [urls] if isinstance(urls, str) else urls:
-        host = (urlsplit(url).hostname or "").rstrip(".")
+        try:
+            host = (urlsplit(url).hostname or "").rstrip(".")
+        except ValueError:  # a page's canonical address it wrote wrong ("http://[::1")
+            continue
         tld = host.rsplit(".", 1)[-1].upper() if "." in host else ""
         if len(tld) == 2 and tld.isalpha():
             territory = _DOMAIN_TERRITORY.get(tld, tld)

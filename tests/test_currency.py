@@ -76,3 +76,8 @@ def test_a_staging_copy_is_read_in_the_market_its_canonical_address_names() -> N
     market = market_of("it", [], urls, set())
     assert market.territory == "IT" and market.source == "its domain .it"
     assert market_of("it", [], ["http://127.0.0.1/p", ""], set()).territory is None
+
+
+def test_a_canonical_address_written_wrong_says_nothing_of_the_market() -> None:
+    urls = ["http://127.0.0.1:8000/p/1", "http://[::1/p", "https://www.example.cl/p/1"]
+    assert market_of("", [], urls, set()).territory == "CL"
