@@ -226,7 +226,7 @@ def region_prices(found: regions.Regions) -> list[VisiblePrice]:
     costs ("free delivery on orders over $50"), instalments ("4 payments of $12.50", "$9/mo"),
     unit prices ("$1.20/kg"), savings ("save $20"). Kept, marked `old`: a struck-through or
     "was" price (`<del>`, `<s>`, class old/was/compare), which is not the price either."""
-    _mark_cents(found.main)
+    _mark_cents(found)
     prices = _prices_in(found.product, found)
     if not prices and found.product is not found.main:
         prices = _prices_in(found.main, found)
@@ -243,6 +243,7 @@ _PART = re.compile(
     re.I,
 )
 _CENTS_CLASS = re.compile(r"cents?|fraction|decimals|minor", re.I)
+_SUPERSCRIPTS = etree.XPath(".//sup")
 
 
 def _silence(element: Element) -> None:
@@ -255,12 +256,13 @@ def _silence(element: Element) -> None:
             node.tail = None
 
 
-def _mark_cents(root: Element) -> None:
+def _mark_cents(found: regions.Regions) -> None:
     """Give superscript cents their decimal point: "$19<sup>99</sup>" reads "$19 .99", not
-    1,999 (and a cents element of a split price likewise, unless the page writes the point)."""
-    for element in root.iter(etree.Element):
-        if element.tag != "sup" and not _CENTS_CLASS.search(element.get("class") or ""):
-            continue
+    1,999 (and a cents element of a price the page marks likewise, unless it writes the
+    point). Superscripts are found in C; cents elements only inside marked prices."""
+    parts = [e for m in found.marked for e in m.iterdescendants() if e.get("class")]
+    cents = [e for e in parts if _CENTS_CLASS.search(e.get("class") or "")]
+    for element in [*_SUPERSCRIPTS(found.main), *cents]:
         digits = (element.text or "").strip()
         footnote = element.tag == "sup" and re.fullmatch(r"[\d*†‡]", digits) is not None
         if len(element) or not (footnote or re.fullmatch(r"\d{2}", digits)):
