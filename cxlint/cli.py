@@ -304,13 +304,17 @@ def _emit(
     verbose: bool,
     repo_root: str | None = None,
 ) -> None:
+    from cxlint.catalogue import load_catalogue
     from cxlint.output import write_output
     from cxlint.report import streamer
     from cxlint.terminal import use_colour
 
+    catalogue = load_catalogue()  # the reporters' rule texts and groups
     for fmt, path in reports:
         colour = use_colour(color, sys.stdout.isatty()) and path is None
-        data = streamer(fmt)(result, color=colour, verbose=verbose, repo_root=repo_root)
+        data = streamer(fmt)(
+            result, color=colour, verbose=verbose, repo_root=repo_root, catalogue=catalogue
+        )
         write_output(path, data)
         if path and path != "-":
             _invocation.written.append(path)

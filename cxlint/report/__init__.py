@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from cxlint.catalogue import Rule
 from cxlint.model import SEVERITIES, RunResult, SubjectResult
 
 Reporter = Callable[..., bytes]
@@ -138,3 +139,18 @@ def when(stamp: str) -> str:
     if len(stamp) >= 16 and stamp.endswith("+00:00"):
         return f"{stamp[:10]} {stamp[11:16]} UTC"
     return stamp
+
+
+def rules_of(catalogue: Mapping[str, Rule] | None) -> Mapping[str, Rule]:
+    """The catalogue a reporter was given (the command line passes it); the installed one for
+    a caller that gives none. Explanations are a help: a broken rules/ folder costs them, not
+    the report."""
+    if catalogue is not None:
+        return catalogue
+    from cxlint.catalogue import load_catalogue
+    from cxlint.errors import UsageError
+
+    try:
+        return load_catalogue()
+    except UsageError:
+        return {}

@@ -27,12 +27,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import jinja2
 
-from cxlint.catalogue import Rule, load_catalogue
-from cxlint.errors import UsageError
+from cxlint.catalogue import Rule
 from cxlint.model import SEVERITIES, Finding, RunResult, Subject, SubjectResult, help_uri
-from cxlint.report import baseline_line, subject_status, summary, when
+from cxlint.report import baseline_line, rules_of, subject_status, summary, when
 from cxlint.report.evidence import lines, safe, short_url
-from cxlint.report.priorities import OTHER, OWNERS, fix_first, owner
+from cxlint.report.priorities import GROUP_ORDER, OTHER, Catalogue, fix_first, owner, owners
 
 TYPE_TITLES = {
     "site": "Site",
@@ -53,7 +52,6 @@ _DRAWN = {"chain", "lost", "queries", "looked_for"}
 _HIDDEN = {"top", "product_urls"}
 # passing subjects drawn in the HTML, and per page of their table in the browser
 PAGE_ROWS = 500
-_OWNER_ORDER = [*OWNERS, OTHER]
 # JSON inside <script>: no "<" (no "</script>", no "<!--"), no ">" or "&" either
 _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
@@ -107,13 +105,7 @@ class SubjectView:
     passed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
-
-    @property
-    def owner(self) -> str:
-        """Who usually fixes its worst live finding (the first such in the report's order)."""
-        live = [f for f in self.findings if not f.acknowledged]
-        worst = min(live, key=lambda f: SEVERITIES.index(f.severity), default=None)
-        return owner(worst.rule) if worst else OTHER
+    owner: str = OTHER  # who usually fixes its worst live finding (the first such)
 
 
 @dataclass
@@ -167,8 +159,8 @@ class RuleEntry:
         return sum(self.counts.values())
 
 
-def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: Any) -> bytes:
-    rules = catalogue if catalogue is not None else _catalogue()
+def render(result: RunResult, *, catalogue: Catalogue | None = None, **_: Any) -> bytes:
+    rules = rules_of(catalogue)
     fixed: dict[str, list[Finding]] = {}
     for f in result.fixed:
         fixed.setdefault(f.subject.key, []).append(f)
@@ -183,7 +175,7 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
             rows.append(row)
             channel_names.add(row.channel)
             continue
-        view = _subject(result, s, notes)
+        view = _subject(result, s, notes, rules)
         subjects.append(view)
         channel_names.add(view.channel)
     counts = summary(result)
@@ -196,7 +188,7 @@ def render(result: RunResult, *, catalogue: dict[str, Rule] | None = None, **_: 
     views = {v.id: v for v in subjects}
     glossary = _glossary(result, rules)
     html = _template().render(
-        first=fix_first(result),
+        first=fix_first(result, rules),
         view_of=lambda subject: views.get(_id(subject)) or _light_view(subject),
         file_name=_file_name,
         result=result,
@@ -258,13 +250,6 @@ def _template() -> jinja2.Template:
     return env.get_template("report.html.j2")
 
 
-def _catalogue() -> dict[str, Rule]:
-    try:
-        return load_catalogue()
-    except UsageError:  # explanations are a help; a broken rules/ must not cost the report
-        return {}
-
-
 # --- subjects and findings ------------------------------------------------------------------
 
 
@@ -303,8 +288,12 @@ def _channel(subject: SubjectResult) -> str:
     return subject.channel or TYPE_CHANNELS.get(subject.subject.type, "no channel")
 
 
-def _subject(result: RunResult, subject: SubjectResult, fixed: list[Finding]) -> SubjectView:
+def _subject(
+    result: RunResult, subject: SubjectResult, fixed: list[Finding], rules: Catalogue
+) -> SubjectView:
     s = subject.subject
+    live = [f for f in subject.findings if not f.acknowledged]
+    worst = min(live, key=lambda f: SEVERITIES.index(f.severity), default=None)
     return SubjectView(
         id=subject_id(subject),
         kind=s.type,
@@ -318,6 +307,7 @@ def _subject(result: RunResult, subject: SubjectResult, fixed: list[Finding]) ->
         passed=[c.rule for c in subject.checks if c.status == "passed"],
         skipped=[(c.rule, safe(c.reason or "")) for c in subject.checks if c.status == "skipped"],
         fixed=fixed,
+        owner=owner(worst.rule, rules) if worst else OTHER,
     )
 
 
@@ -348,7 +338,7 @@ def _row(subject: SubjectResult, sets: dict[tuple[Any, ...], CheckSet]) -> Row:
 
 def _owner_groups(failing: list[SubjectView]) -> list[OwnerGroup]:
     """Cards grouped as "Fix these first" groups its lines: by who usually fixes the worst
-    finding; groups with an error first, then in OWNERS' order; errors first in a group."""
+    finding; groups with an error first, then in their order; errors first in a group."""
     groups: dict[str, OwnerGroup] = {}
     for view in failing:
         name = view.owner
@@ -358,12 +348,12 @@ def _owner_groups(failing: list[SubjectView]) -> list[OwnerGroup]:
         group.subjects.sort(key=lambda v: SEVERITIES.index(v.status))
     return sorted(
         groups.values(),
-        key=lambda g: (SEVERITIES.index(g.subjects[0].status), _OWNER_ORDER.index(g.owner)),
+        key=lambda g: (SEVERITIES.index(g.subjects[0].status), GROUP_ORDER.index(g.owner)),
     )
 
 
-def _glossary(result: RunResult, rules: dict[str, Rule]) -> list[RuleEntry]:
-    """Every rule the run checked or reported, once, in OWNERS' order (then by name)."""
+def _glossary(result: RunResult, rules: Catalogue) -> list[RuleEntry]:
+    """Every rule the run checked or reported, once, in its group's order (then by name)."""
     entries: dict[str, RuleEntry] = {}
 
     def entry(name: str) -> RuleEntry:
@@ -371,7 +361,7 @@ def _glossary(result: RunResult, rules: dict[str, Rule]) -> list[RuleEntry]:
         if found is None:
             doc = rules.get(name)
             found = entries[name] = RuleEntry(
-                name, doc, doc.code if doc else None, help_uri(name), owner(name)
+                name, doc, doc.code if doc else None, help_uri(name), owner(name, rules)
             )
         return found
 
@@ -392,10 +382,10 @@ def _glossary(result: RunResult, rules: dict[str, Rule]) -> list[RuleEntry]:
                 e.counts[f.severity] = e.counts.get(f.severity, 0) + 1
     for f in result.fixed:
         entry(f.rule)
-    place = {rule: i for i, rule in enumerate(r for rs in OWNERS.values() for r in rs)}
+    place = {rule: i for i, rule in enumerate(r for rs in owners(rules).values() for r in rs)}
     return sorted(
         entries.values(),
-        key=lambda e: (_OWNER_ORDER.index(e.owner), place.get(e.name, len(place)), e.name),
+        key=lambda e: (GROUP_ORDER.index(e.owner), place.get(e.name, len(place)), e.name),
     )
 
 

@@ -177,13 +177,9 @@ def _read_finding(f: dict[str, Any]) -> Finding:
 
 def _code(rule: str) -> str | None:
     """The rule's code for a report written before findings carried it."""
-    from cxlint.catalogue import load_catalogue
-    from cxlint.errors import UsageError
+    from cxlint.report import rules_of
 
-    try:
-        known = load_catalogue().get(rule)
-    except UsageError:
-        return None
+    known = rules_of(None).get(rule)
     return known.code if known else None
 
 

@@ -7,26 +7,29 @@ list is cut at a few lines, saying how many more the details hold.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cxlint.catalogue import OWNERS as OWNER_TITLES
-from cxlint.catalogue import load_catalogue
+from cxlint.catalogue import Rule
 from cxlint.model import Finding, RunResult, Subject
 
+Catalogue = Mapping[str, Rule]
+OTHER = "other"
 
-def _owners() -> dict[str, tuple[str, ...]]:
-    """Each group's title and its rules (a rule file's `owner:`), in the order of their codes."""
-    rules = sorted(load_catalogue().values(), key=lambda r: (r.code or "", r.name))
+
+def owners(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """Each group's title and its rules (a rule file's `owner:`), in the order of their codes:
+    the order reports show the groups and their rules in."""
+    rules = sorted(catalogue.values(), key=lambda r: (r.code or "", r.name))
     return {
         title: tuple(rule.name for rule in rules if rule.owner == key)
         for key, title in OWNER_TITLES.items()
     }
 
 
-# Who usually fixes what each rule finds, in the order the groups are shown
-OWNERS: dict[str, tuple[str, ...]] = _owners()
-OTHER = "other"
-_OWNER_OF = {rule: owner for owner, rules in OWNERS.items() for rule in rules}
+# The groups' titles in their order, "other" last (a rule no catalogue knows: an old report's)
+GROUP_ORDER = [*OWNER_TITLES.values(), OTHER]
 _ORDER = {"error": 0, "warning": 1}
 LIMIT = 12
 
@@ -57,12 +60,14 @@ class FixFirst:
         return not self.groups
 
 
-def owner(rule: str) -> str:
-    return _OWNER_OF.get(rule, OTHER)
+def owner(rule: str, catalogue: Catalogue) -> str:
+    """The title of the group that usually fixes what `rule` finds."""
+    known = catalogue.get(rule)
+    return OWNER_TITLES[known.owner] if known is not None else OTHER
 
 
-def fix_first(result: RunResult, limit: int = LIMIT) -> FixFirst:
-    """Errors before warnings; groups in OWNERS' order, those with an error first."""
+def fix_first(result: RunResult, catalogue: Catalogue, limit: int = LIMIT) -> FixFirst:
+    """Errors before warnings; groups in their order, those with an error first."""
     live: list[tuple[Finding, Subject]] = [
         (f, subject.subject)
         for subject in result.subjects
@@ -71,16 +76,15 @@ def fix_first(result: RunResult, limit: int = LIMIT) -> FixFirst:
     ]
     live.sort(key=lambda pair: _ORDER[pair[0].severity])  # stable: the report's own order
     shown, more = live[:limit], len(live) - min(len(live), limit)
-    owners = [*OWNERS, OTHER]
     groups: dict[str, Group] = {}
     for f, about in shown:
-        name = owner(f.rule)
+        name = owner(f.rule, catalogue)
         groups.setdefault(name, Group(name)).items.append(
             Item(f.severity, f.rule, about, f.message)
         )
     ordered = sorted(
         groups.values(),
-        key=lambda g: (min(_ORDER[i.severity] for i in g.items), owners.index(g.owner)),
+        key=lambda g: (min(_ORDER[i.severity] for i in g.items), GROUP_ORDER.index(g.owner)),
     )
     errors = sum(1 for f, _ in live if f.severity == "error")
     return FixFirst(ordered, errors, len(live) - errors, more)

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from cxlint.catalogue import Rule, load_catalogue
-from cxlint.errors import UsageError
+from cxlint.catalogue import Rule
 from cxlint.model import Finding, RunResult, help_uri
+from cxlint.report import rules_of
 from cxlint.report.evidence import lines
 from cxlint.report.paths import located, repo_path, root_for
 
@@ -40,7 +40,7 @@ def render(
     **_: Any,
 ) -> bytes:
     root = root_for(result.campaign.get("manifest"), repo_root)
-    rules = _catalogue(catalogue)
+    rules = rules_of(catalogue)
     used = sorted({f.rule for f in result.findings} - set(rules))
     descriptors = [_rule(r, result) for r in rules.values()] + [{"id": name} for name in used]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
@@ -87,15 +87,6 @@ def render(
         ]
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return (json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n").encode()
-
-
-def _catalogue(catalogue: dict[str, Rule] | None) -> dict[str, Rule]:
-    if catalogue is not None:
-        return catalogue
-    try:
-        return load_catalogue()
-    except UsageError:  # a broken rules/ folder must not cost the user the findings
-        return {}
 
 
 def _rule(rule: Rule, result: RunResult) -> dict[str, Any]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
+from cxlint.catalogue import Rule
 from cxlint.model import RunResult, Subject, SubjectResult
-from cxlint.report import baseline_line, summary
+from cxlint.report import baseline_line, rules_of, summary
 from cxlint.report.evidence import lines, safe, short_url
 from cxlint.report.paths import shown_path
 from cxlint.report.priorities import fix_first
@@ -17,7 +19,14 @@ _BASELINE = {"new": "new", "present": "still present"}
 _MARKS = {"error": "✖", "warning": "▲", "info": "•", "passed": "✔"}
 
 
-def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_: Any) -> bytes:
+def render(
+    result: RunResult,
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    catalogue: Mapping[str, Rule] | None = None,
+    **_: Any,
+) -> bytes:
     def style(text: str, **kw: Any) -> str:
         return click.style(text, **kw) if color else text
 
@@ -33,7 +42,7 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
         else:
             out.append(f"site search: none ({result.search.get('reason')})")
     out.append("")
-    out.extend(_fix_first(result, style))
+    out.extend(_fix_first(result, style, rules_of(catalogue)))
     for subject in result.subjects:
         status = _status(subject)
         if status == "passed" and not verbose and not subject.findings:
@@ -116,9 +125,9 @@ def render(result: RunResult, *, color: bool = False, verbose: bool = False, **_
     return ("\n".join(out) + "\n").encode()
 
 
-def _fix_first(result: RunResult, style: Any) -> list[str]:
+def _fix_first(result: RunResult, style: Any, catalogue: Mapping[str, Rule]) -> list[str]:
     """The short list a reader acts on before the details (cxlint.report.priorities)."""
-    first = fix_first(result)
+    first = fix_first(result, catalogue)
     if first.empty:
         return []
     counts = [_count(n, w) for n, w in ((first.errors, "error"), (first.warnings, "warning")) if n]
