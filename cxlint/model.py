@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from cxlint import PROJECT_URL
 
@@ -320,6 +320,47 @@ class SubjectResult:
     seconds: float | None = None  # how long checking it took (None in older reports)
 
 
+# The counters of a run that add up across shards (cxlint.results.merge sums them).
+CounterName = Literal[
+    "requests", "retries", "robots_blocked", "errors", "cache_hits", "not_modified",
+    "cache_stored", "pages", "searches",
+]  # fmt: skip
+COUNTERS: tuple[CounterName, ...] = (
+    "requests", "retries", "robots_blocked", "errors", "cache_hits", "not_modified",
+    "cache_stored", "pages", "searches",
+)  # fmt: skip
+
+
+class ShardStats(TypedDict, total=False):
+    """One shard of a merged run."""
+
+    report: str
+    shard: str | None
+    subjects: int
+    requests: int | None
+    seconds: float | None
+
+
+class RunStats(TypedDict, total=False):
+    """What a run counted: the fetcher's requests, the pages parsed and searches sent, its
+    time; a shard's K/N, a merged run's shards and process count."""
+
+    requests: int  # HTTP requests sent, retries and redirect hops included
+    retries: int
+    robots_blocked: int
+    errors: int
+    cache_hits: int  # answers shared within the run
+    not_modified: int  # 304s with --cache
+    cache_stored: int
+    pages: int  # parsed
+    searches: int  # site searches sent
+    seconds: float  # wall time (the slowest shard's, merged)
+    seconds_total: float  # all shards' time, merged
+    shard: str  # "2/4"
+    shards: list[ShardStats]
+    jobs: int
+
+
 @dataclass
 class RunResult:
     tool: dict[str, str]
@@ -329,7 +370,7 @@ class RunResult:
     origin: str
     subjects: list[SubjectResult] = field(default_factory=list)
     search: dict[str, Any] | None = None  # how site search was found, or why not
-    stats: dict[str, Any] = field(default_factory=dict)  # requests, pages, searches, timings
+    stats: RunStats = field(default_factory=lambda: RunStats())
     baseline: str | None = None  # the baseline report this run was compared with, if any
     fixed: list[Finding] = field(default_factory=list)  # in the baseline, gone from this run
     # Set when the site's origin could not be reached at all (origin, kind, cause): nothing

@@ -24,7 +24,7 @@ from cxlint.engine.pages import PageStore
 from cxlint.engine.plan import ActiveRule, RunOptions, needs_of
 from cxlint.engine.subjects import Subjects
 from cxlint.fetch import Fetcher
-from cxlint.model import Campaign, Response, RunResult, SubjectResult
+from cxlint.model import Campaign, Response, RunResult, RunStats, SubjectResult
 from cxlint.page import Page
 from cxlint.redact import scrub
 from cxlint.staging import credentials_advice
@@ -78,15 +78,12 @@ class Engine:
         finally:
             if cache is not None:
                 cache.close()
-        stats.update(
-            pages=pages.parsed,
-            searches=len(facts.search.sent) if facts.search else 0,
-            seconds=round(time.perf_counter() - clock, 3),
-        )
+        stats["pages"] = pages.parsed
+        stats["searches"] = len(facts.search.sent) if facts.search else 0
+        stats["seconds"] = round(time.perf_counter() - clock, 3)
         if cache is not None:
-            stats.update(
-                not_modified=stats.get("not_modified", 0), cache_stored=cache.stats["stored"]
-            )
+            stats["not_modified"] = stats.get("not_modified", 0)
+            stats["cache_stored"] = cache.stats["stored"]
         result = RunResult(
             tool={"name": "cxlint", "version": __version__, "url": PROJECT_URL},
             campaign={
@@ -111,7 +108,7 @@ class Engine:
 
     async def _check_all(
         self, cache: PageCache | None
-    ) -> tuple[list[SubjectResult], dict[str, Any], Facts, PageStore]:
+    ) -> tuple[list[SubjectResult], RunStats, Facts, PageStore]:
         async with Fetcher(self.options.fetch) as fetcher:
             pages = PageStore(fetcher, cache)
             facts = Facts(self.campaign, pages, fetcher, self.needs.params, self._probe_token)
@@ -136,7 +133,17 @@ class Engine:
 
             workers = min(len(jobs), max(64, 4 * self.options.fetch.concurrency))
             await asyncio.gather(*(worker() for _ in range(workers)))
-            return results, dict(fetcher.stats), facts, pages
+            counted = fetcher.stats
+            stats = RunStats(
+                requests=counted["requests"],
+                retries=counted["retries"],
+                robots_blocked=counted["robots_blocked"],
+                errors=counted["errors"],
+                cache_hits=counted["cache_hits"],
+            )
+            if "not_modified" in counted:
+                stats["not_modified"] = counted["not_modified"]
+            return results, stats, facts, pages
 
     async def _prepare(self, pages: PageStore, facts: Facts) -> Page | None:
         """The site's home page (every run reads it: is the site there at all, and what does

@@ -7,25 +7,11 @@ shard or subject twice) is a usage error rather than a silently wrong report.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cxlint.errors import UsageError
-from cxlint.model import RunResult, SubjectResult
+from cxlint.model import COUNTERS, RunResult, RunStats, ShardStats, SubjectResult
 
 # the order a whole run lists its subjects in (engine._jobs), then manifest order
 _TYPE_ORDER = {"site": 0, "landing_page": 1, "product": 2, "creative_link": 3}
-# counters that add up across shards; the rest of stats is per shard
-_SUMMED = (
-    "requests",
-    "retries",
-    "robots_blocked",
-    "errors",
-    "cache_hits",
-    "not_modified",
-    "cache_stored",
-    "pages",
-    "searches",
-)
 
 
 def merge(runs: list[tuple[str, RunResult]]) -> RunResult:
@@ -77,7 +63,7 @@ def merge(runs: list[tuple[str, RunResult]]) -> RunResult:
 
 def missing_shards(result: RunResult) -> list[str]:
     """The shards of the split that a merged report lacks, e.g. ['3/4']."""
-    shards = [s["shard"] for s in result.stats.get("shards", []) if s.get("shard")]
+    shards = [k for s in result.stats.get("shards", []) if (k := s.get("shard"))]
     if not shards:
         return []
     total = int(shards[0].split("/")[1])
@@ -96,25 +82,25 @@ def _order(subject: SubjectResult) -> tuple[int, str, int, int, str]:
     )
 
 
-def _stats(runs: list[tuple[str, RunResult]]) -> dict[str, Any]:
+def _stats(runs: list[tuple[str, RunResult]]) -> RunStats:
     """Counters summed; `seconds` is the slowest shard (they run side by side)."""
-    stats: dict[str, Any] = {}
-    for key in _SUMMED:
-        values = [run.stats[key] for _, run in runs if isinstance(run.stats.get(key), int)]
+    stats = RunStats()
+    for key in COUNTERS:
+        values = [v for _, run in runs if isinstance(v := run.stats.get(key), int)]
         if values:
             stats[key] = sum(values)
-    seconds = [run.stats["seconds"] for _, run in runs if run.stats.get("seconds") is not None]
+    seconds = [s for _, run in runs if (s := run.stats.get("seconds")) is not None]
     if seconds:
         stats["seconds"] = max(seconds)
         stats["seconds_total"] = round(sum(seconds), 3)
     stats["shards"] = [
-        {
-            "report": name,
-            "shard": run.stats.get("shard"),
-            "subjects": len(run.subjects),
-            "requests": run.stats.get("requests"),
-            "seconds": run.stats.get("seconds"),
-        }
+        ShardStats(
+            report=name,
+            shard=run.stats.get("shard"),
+            subjects=len(run.subjects),
+            requests=run.stats.get("requests"),
+            seconds=run.stats.get("seconds"),
+        )
         for name, run in runs
     ]
     return stats
