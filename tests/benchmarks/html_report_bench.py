@@ -19,7 +19,6 @@ says which). PYTHONPATH alone, run from the checkout, would measure the checkout
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -42,16 +41,6 @@ from cxlint.model import (
 SITE = "https://shop.example"
 MANIFEST = "spring-sale.yaml"
 PRODUCTS_FILE = "products.csv"
-CHROMIUM = os.environ.get("CXLINT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # the rules run on every product, as a run with site search and prices configured runs them
 PRODUCT_RULES = (
     "page-unreachable",
@@ -264,6 +253,8 @@ USABLE = """() => new Promise(resolve => {
 
 def usable_ms(path: Path, runs: int) -> list[float]:
     from playwright.sync_api import sync_playwright
+
+    from tests.test_report_html import CHROMIUM, CHROMIUM_ARGS  # the browser tests' Chromium
 
     times = []
     with sync_playwright() as p:
