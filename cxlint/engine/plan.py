@@ -73,21 +73,13 @@ def active_rules(
     return active
 
 
-@dataclass(frozen=True)
-class Needs:
-    """The facts the active rules read, each with its parameters joined across the rules."""
-
-    params: dict[str, dict[str, Any]]
-
-    def __contains__(self, fact: str) -> bool:
-        return fact in self.params
-
-    def param(self, fact: str, name: str) -> Any:
-        return self.params[fact][name]
+# fact → its parameters, joined across the rules that need it
+Needs = dict[str, dict[str, Any]]
 
 
 def needs_of(rules: dict[str, ActiveRule], specs: dict[str, CheckSpec]) -> Needs:
-    """What the active, implemented rules need, read from their declarations."""
+    """The facts the active, implemented rules read (from their declarations), each with its
+    parameters joined across the rules as the providers say (facts.JOIN)."""
     values: dict[str, dict[str, list[Any]]] = {}
     for name, active in rules.items():
         spec = specs.get(name)
@@ -95,12 +87,10 @@ def needs_of(rules: dict[str, ActiveRule], specs: dict[str, CheckSpec]) -> Needs
             fact = values.setdefault(need.fact, {})
             for param, option in need.options.items():
                 fact.setdefault(param, []).append(active.options[option])
-    return Needs(
-        {
-            fact: {param: JOIN[fact][param](found) for param, found in params.items()}
-            for fact, params in values.items()
-        }
-    )
+    return {
+        fact: {param: JOIN[fact][param](found) for param, found in params.items()}
+        for fact, params in values.items()
+    }
 
 
 def in_shard(subject: Subject, shard: tuple[int, int] | None) -> bool:

@@ -111,7 +111,7 @@ class Engine:
     ) -> tuple[list[SubjectResult], RunStats, Facts, PageStore]:
         async with Fetcher(self.options.fetch) as fetcher:
             pages = PageStore(fetcher, cache)
-            facts = Facts(self.campaign, pages, fetcher, self.needs.params, self._probe_token)
+            facts = Facts(self.campaign, pages, fetcher, self.needs, self._probe_token)
             home = await self._prepare(pages, facts)
             checker = Subjects(self.campaign, self.rules, self.specs, pages, facts, home)
             jobs = checker.jobs(self.options.shard)
