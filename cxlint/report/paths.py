@@ -58,12 +58,8 @@ def shown_path(file: str) -> str:
     """A manifest's or creative's path as the terminal shows it: relative to the current
     folder when it lies inside it, by its place in the package for the demo's own files
     (never a site-packages path), else as the user typed it."""
-    absolute = Path(os.path.normpath(Path.cwd() / file))
-    try:
-        return PurePath(absolute.relative_to(Path.cwd())).as_posix()
-    except ValueError:
-        pass
-    try:
-        return PurePath(absolute.resolve().relative_to(_PACKAGE.parent)).as_posix()
-    except ValueError:
-        return PurePath(os.path.normpath(file)).as_posix()
+    for root in (Path.cwd(), _PACKAGE.parent):
+        inside = repo_path(file, root)
+        if inside is not None:
+            return inside
+    return PurePath(os.path.normpath(file)).as_posix()
