@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lxml import etree
+
 from cxlint.tree import Element, as_element, children, text
 
 SOURCE = "microdata"
@@ -35,9 +37,14 @@ def items(root: Element) -> list[dict[str, Any]]:
     budget = [MAX_ITEMS]
     return [
         _item(scope, budget)
-        for scope in as_element(root).iterfind(".//*[@itemscope]")
+        for scope in (attribute.getparent() for attribute in _SCOPES(as_element(root)))
         if scope.get("itemprop") is None and budget[0] > 0
     ]
+
+
+# The attributes, then their elements: libxml2 tests an attribute's presence on every element
+# far faster this way than as the predicate of `.//*[@itemscope]` (docs/performance.md).
+_SCOPES = etree.XPath("descendant::*/@itemscope")
 
 
 def _item(scope: Element, budget: list[int]) -> dict[str, Any]:

@@ -555,12 +555,16 @@ def _item_text(link: Element, link_text: str) -> str:
     return ""
 
 
+_ITEMTYPES = etree.XPath("descendant::*/@itemtype")  # as microdata's _SCOPES: fast in libxml2
+
+
 def _microdata_search_actions(root: Element, base: str) -> list[tuple[str, str]]:
     """schema.org SearchAction written as microdata: its target and query-input name."""
     found = []
-    for action in root.iterfind(".//*[@itemtype]"):
-        if not re.search(r"schema\.org/SearchAction", action.get("itemtype"), re.I):
+    for itemtype in _ITEMTYPES(root):
+        if not re.search(r"schema\.org/SearchAction", itemtype, re.I):
             continue
+        action = itemtype.getparent()
         target = action.find(".//*[@itemprop='target']")
         if target is None:
             continue
