@@ -2,8 +2,10 @@
 rule's name, default severity, options and documentation.
 
 The engine applies the catalogue and the manifest's overrides; rules never see their level.
-A manifest's options for a rule are checked here too (`Rule.option_problems`), against the
-rule file's `options:`, so the manifest loader reports them where they are written.
+Each option is declared in the rule file as a JSON Schema fragment (its `type`, and where it
+helps `minimum`, `items`, `pattern`..., with its `default` and `description`). A manifest's
+options for a rule are checked here and only here (`Rule.option_problems`), against those
+fragments, so the manifest loader reports them where they are written, in words.
 """
 
 from __future__ import annotations
@@ -34,21 +36,39 @@ OWNERS = {
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _REQUIRED = ("name", "severity", "subject", "owner", "summary", "why", "fix", "example")
 _ALLOWED = {*_REQUIRED, "code", "options"}
-_OPTION_TYPES = {
-    "integer": int,
-    "number": (int, float),
-    "string": str,
-    "boolean": bool,
-    "list": list,
+# An option's fragment: these three always (its JSON type, its value when the manifest says
+# nothing, what it means); any other JSON Schema keyword of a value may join them.
+OPTION_REQUIRED = ("type", "default", "description")
+# The types an option may have, as a marketer reads them in an error or the docs
+TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "true or false",
+    "array": "a list",
 }
 
 
 @dataclass(frozen=True)
 class RuleOption:
     name: str
-    type: str
-    default: Any
+    schema: Mapping[str, Any]  # the JSON Schema fragment, as the rule file writes it
     description: str
+
+    @property
+    def type(self) -> str:
+        """Its JSON type: integer, number, string, boolean or array."""
+        return str(self.schema["type"])
+
+    @property
+    def default(self) -> Any:
+        return self.schema["default"]
+
+    def problem(self, rule: str, value: Any) -> str | None:
+        """Why `value` does not fit this option of `rule`, in a sentence; None when it does."""
+        for error in _validator_class()(dict(self.schema)).iter_errors(value):
+            return _said(f"option '{self.name}' of rule {rule}", error, self.schema)
+        return None
 
 
 class OptionProblem(NamedTuple):
@@ -77,24 +97,60 @@ class Rule:
 
     def check_option(self, name: str, value: Any) -> str | None:
         """Why `value` does not fit option `name`, or None when it does."""
-        option = self.options[name]
-        expected = _OPTION_TYPES[option.type]
-        if isinstance(value, bool) and option.type in ("integer", "number"):
-            return f"option '{name}' of rule {self.name} must be a {option.type}"
-        if not isinstance(value, expected):
-            return f"option '{name}' of rule {self.name} must be a {option.type}"
-        return None
+        return self.options[name].problem(self.name, value)
 
     def option_problems(self, values: Mapping[str, Any]) -> list[OptionProblem]:
         """What is wrong with `values` as this rule's options (a manifest's settings for it,
         without `severity`): each option it does not take, with a did-you-mean, and each
-        value that does not fit its option's declared type. Empty when all is well."""
+        value its option's schema refuses. Empty when all is well."""
         problems = unknown_options(self.name, values, self.options)
         for name, value in values.items():
             problem = self.check_option(name, value) if name in self.options else None
             if problem:
                 problems.append(OptionProblem(name, problem, unknown=False))
         return problems
+
+
+@functools.cache
+def _validator_class() -> Any:
+    """jsonschema's 2020-12 validator, read when a manifest first sets an option (most runs
+    set none), where an integer is a whole number as YAML writes it (3, not 3.0) and never
+    true or false."""
+    from jsonschema import Draft202012Validator, validators
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    return validators.extend(Draft202012Validator, type_checker=checker)
+
+
+def _said(what: str, error: Any, schema: Mapping[str, Any]) -> str:
+    """One jsonschema error as a sentence a marketer reads ("option 'tolerance' of rule
+    price-mismatch must be a number"); its own wording is for developers."""
+    keyword, limit = error.validator, error.validator_value
+    if error.absolute_path:  # an entry of a list
+        items = schema.get("items") or {}
+        kind = TYPE_WORDS.get(str(items.get("type")), "valid").removeprefix("a ")
+        if keyword == "type":
+            return f"{what} must be a list of {kind}s; entry {error.absolute_path[0] + 1} is not"
+        what = f"entry {error.absolute_path[0] + 1} of {what}"
+    if keyword == "type":
+        return f"{what} must be {TYPE_WORDS.get(str(limit), str(limit))}"
+    if keyword == "minimum":
+        return f"{what} must be at least {limit}"
+    if keyword == "maximum":
+        return f"{what} must be at most {limit}"
+    if keyword == "exclusiveMinimum":
+        return f"{what} must be more than {limit}"
+    if keyword == "enum":
+        return f"{what} must be one of {', '.join(str(v) for v in limit)}"
+    if keyword in ("minLength", "minItems") and limit == 1:
+        return f"{what} must not be empty"
+    examples = schema.get("examples") or (schema.get("items") or {}).get("examples")
+    if keyword == "pattern" and examples:
+        like = ", ".join(str(e) for e in examples[:-1]) + f" or {examples[-1]}"
+        return f"{what} must be written like {like}, not '{_shown(str(error.instance))}'"
+    return f"{what} does not fit: {schema.get('description', '')}".rstrip(": ")
 
 
 def unknown_options(rule: str, names: Iterable[str], known: Collection[str]) -> list[OptionProblem]:
@@ -173,11 +229,13 @@ def _load_rule(path: Path) -> Rule:
         raise bad(f"subject must be one of {', '.join(SUBJECT_TYPES)}")
     options: dict[str, RuleOption] = {}
     for name, spec in (data.get("options") or {}).items():
-        if not isinstance(spec, dict) or set(spec) != {"type", "default", "description"}:
-            raise bad(f"option '{name}' needs exactly type, default and description")
-        if spec["type"] not in _OPTION_TYPES:
-            raise bad(f"option '{name}' has unknown type {spec['type']!r}")
-        options[name] = RuleOption(name, spec["type"], spec["default"], spec["description"])
+        if not isinstance(spec, dict) or not set(OPTION_REQUIRED) <= set(spec):
+            raise bad(f"option '{name}' needs at least type, default and description")
+        if spec["type"] not in TYPE_WORDS:
+            raise bad(
+                f"option '{name}' has type {spec['type']!r}, not one of {', '.join(TYPE_WORDS)}"
+            )
+        options[name] = RuleOption(name, spec, str(spec["description"]).strip())
     return Rule(
         name=data["name"],
         code=data.get("code"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cxlint.catalogue import OWNERS, Rule
+from cxlint.catalogue import OWNERS, Rule, RuleOption
 
 
 def _ordered(catalogue: dict[str, Rule]) -> list[Rule]:
@@ -22,11 +22,24 @@ def rule_dict(rule: Rule) -> dict[str, object]:
         "why": rule.why,
         "fix": rule.fix,
         "example": rule.example,
-        "options": {
-            o.name: {"type": o.type, "default": o.default, "description": o.description}
-            for o in rule.options.values()
-        },
+        "options": {o.name: dict(o.schema) for o in rule.options.values()},  # JSON Schema
     }
+
+
+def option_type(option: RuleOption) -> str:
+    """An option's schema in a few words for the docs: "integer ≥ 1", "list of strings"."""
+    schema = option.schema
+    words = {"array": "list"}.get(option.type, option.type)
+    if option.type == "array" and "type" in (schema.get("items") or {}):
+        words += f" of {schema['items']['type']}s"
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        return f"{words}, {low} to {high}"
+    if low is not None:
+        return f"{words} ≥ {low}"
+    if high is not None:
+        return f"{words} ≤ {high}"
+    return words
 
 
 def catalogue_json(catalogue: dict[str, Rule]) -> str:
@@ -61,7 +74,7 @@ def rule_text(rule: Rule) -> str:
     if rule.options:
         lines.append("Options (set in the manifest's rules: map)")
         for o in rule.options.values():
-            lines.append(f"  {o.name} ({o.type}, default {o.default!r}): {o.description}")
+            lines.append(f"  {o.name} ({option_type(o)}, default {o.default!r}): {o.description}")
         lines.append("")
     return "\n".join(lines)
 
@@ -110,7 +123,7 @@ def catalogue_markdown(catalogue: dict[str, Rule]) -> str:
                 "|---|---|---|---|",
             ]
             out += [
-                f"| `{o.name}` | {o.type} | `{json.dumps(o.default)}` | {o.description} |"
+                f"| `{o.name}` | {option_type(o)} | `{json.dumps(o.default)}` | {o.description} |"
                 for o in r.options.values()
             ]
     return "\n".join(out) + "\n"

@@ -116,8 +116,8 @@ def test_rules_json_lists_every_rule_of_the_product_with_its_docs() -> None:
     for rule in listed.values():
         assert rule["severity"] in ("error", "warning", "info")
         assert all(rule[key] for key in ("summary", "why", "fix", "example", "code"))
-        for option in rule["options"].values():
-            assert set(option) == {"type", "default", "description"}
+        for option in rule["options"].values():  # a JSON Schema fragment, as in the rule file
+            assert {"type", "default", "description"} <= set(option)
 
 
 def test_rules_table_and_explain() -> None:
@@ -129,9 +129,8 @@ def test_rules_table_and_explain() -> None:
         shown = runner.invoke(main, ["explain", name])
         assert shown.exit_code == 0, shown.output
         assert shown.output.startswith("price-mismatch (CX204)")
-        assert (
-            "Why it matters" in shown.output and "tolerance (number, default 0.01)" in shown.output
-        )
+        assert "Why it matters" in shown.output
+        assert "tolerance (number ≥ 0, default 0.01)" in shown.output
     unknown = runner.invoke(main, ["explain", "price-mismatc"])
     assert unknown.exit_code == 2
     assert unknown.output.strip() == (

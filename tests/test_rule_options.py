@@ -43,25 +43,50 @@ def load(rules: str) -> object:
             "  not-in-sitemap:\n    max_files: 2.5\n",
             8,
             16,
-            "option 'max_files' of rule not-in-sitemap must be a integer",
+            "option 'max_files' of rule not-in-sitemap must be a whole number",
         ),
         (
             "  not-in-sitemap: {max_files: true}\n",
             7,
             31,
-            "option 'max_files' of rule not-in-sitemap must be a integer",
+            "option 'max_files' of rule not-in-sitemap must be a whole number",
         ),
         (
             "  insecure-url: {allow_local: 'yes'}\n",
             7,
             31,
-            "option 'allow_local' of rule insecure-url must be a boolean",
+            "option 'allow_local' of rule insecure-url must be true or false",
         ),
         (
             "  product-page-noindex: {crawlers: Googlebot}\n",
             7,
             36,
             "option 'crawlers' of rule product-page-noindex must be a list",
+        ),
+        (
+            "  product-page-noindex: {crawlers: [Googlebot, 3]}\n",
+            7,
+            36,
+            "option 'crawlers' of rule product-page-noindex must be a list of strings; "
+            "entry 2 is not",
+        ),
+        (
+            "  not-in-sitemap: {max_files: 0}\n",
+            7,
+            31,
+            "option 'max_files' of rule not-in-sitemap must be at least 1",
+        ),
+        (
+            "  soft-404: {similarity: 1.5}\n",
+            7,
+            26,
+            "option 'similarity' of rule soft-404 must be at most 1",
+        ),
+        (
+            "  phone-missing: {region: gb}\n",
+            7,
+            27,
+            "option 'region' of rule phone-missing must be written like US, GB or FR, not 'gb'",
         ),
         (
             "  slow-page: {severity: warning, max_secs: 3}\n",
@@ -115,6 +140,38 @@ def test_option_problems_of_a_rule() -> None:
             "max_seconds", "option 'max_seconds' of rule slow-page must be a number", False
         ),
     ]
+
+
+def test_every_option_is_a_json_schema_fragment_its_default_fits() -> None:
+    from jsonschema import Draft202012Validator
+
+    for rule in load_catalogue().values():
+        for option in rule.options.values():
+            Draft202012Validator.check_schema(dict(option.schema))
+            assert {"type", "default", "description"} <= set(option.schema), rule.name
+            assert rule.check_option(option.name, option.default) is None, (rule.name, option)
+
+
+def test_an_integer_option_is_a_whole_number_as_written() -> None:
+    rule = load_catalogue()["not-in-sitemap"]
+    assert rule.check_option("max_files", 3) is None
+    for value in (3.0, True, "3"):
+        assert rule.check_option("max_files", value) == (
+            "option 'max_files' of rule not-in-sitemap must be a whole number"
+        )
+
+
+def test_a_rule_file_option_needs_its_type_default_and_description(tmp_path: Path) -> None:
+    from cxlint.catalogue import _load_rule
+
+    text = (Path(__file__).resolve().parents[1] / "rules" / "price-mismatch.yaml").read_text()
+    bad = tmp_path / "price-mismatch.yaml"
+    bad.write_text(text.replace("    default: 0.01\n", ""))
+    with pytest.raises(UsageError, match="needs at least type, default and description"):
+        _load_rule(bad)
+    bad.write_text(text.replace("type: number", "type: money"))
+    with pytest.raises(UsageError, match="has type 'money', not one of integer, number"):
+        _load_rule(bad)
 
 
 def test_unknown_options_lists_what_a_rule_takes_and_shortens_what_was_written() -> None:
