@@ -307,6 +307,23 @@ def profile(workdir: Path, size: int, base: str, args: argparse.Namespace) -> di
     return summary
 
 
+def manifest_read(binary: str, workdir: Path, base: str, products: int = 20_000) -> dict[str, Any]:
+    """Median wall time of `cxlint validate` on a campaign of `products` products: reading the
+    manifest, start-up included, as every run begins (issue 19: ≤ 1 s at 20,000)."""
+    folder = workdir / f"manifest{products}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "campaign.yaml"
+    path.write_text(store.manifest(products, base))
+    walls = []
+    for _ in range(5):
+        started = time.perf_counter()
+        done = subprocess.run([binary, "validate", str(path)], capture_output=True, text=True)
+        walls.append(time.perf_counter() - started)
+        if done.returncode:
+            return {"note": f"cxlint validate failed: {done.stdout[-200:]}{done.stderr[-200:]}"}
+    return {"wall": statistics.median(walls), "runs": len(walls), "products": products}
+
+
 def startup(binary: str, times: int = 10) -> float:
     walls = []
     for _ in range(times):
@@ -383,7 +400,15 @@ def ratios(rows: list[Row]) -> list[str]:
     return lines
 
 
-def targets(rows: list[Row], prof: dict[str, Any], help_s: float) -> list[str]:
+CPU_MS_PER_PAGE = 1.0  # issue 19: cxlint's own CPU per parsed page (fetch + parse + rules)
+MANIFEST_S = 1.0  # issue 19: reading a campaign of 20,000 products
+
+
+def targets(
+    rows: list[Row], prof: dict[str, Any], help_s: float,
+    cache: dict[int, dict[str, Any]] | None = None, manifest: dict[str, Any] | None = None,
+) -> list[str]:  # fmt: skip
+    """Each target of the performance issues, judged on the medians of this run."""
     by = {(row.size, row.tool): row for row in rows}
 
     def verdict(ok: bool | None) -> str:
@@ -392,17 +417,17 @@ def targets(rows: list[Row], prof: dict[str, Any], help_s: float) -> list[str]:
     lines = []
     for size in sorted({row.size for row in rows}):
         cx = by.get((size, "cxlint"))
-        # The issue's "plain httpx GET loop" is the async one (floor-httpx, "about 350
-        # pages/s"); the synchronous loop over one keep-alive connection is shown beside it,
-        # not judged: it parses nothing and sends one request per product.
-        for peer in ("linkchecker", "floor-httpx", "httpx-loop"):
+        # LinkChecker: issue 19 asks twice its rate. The issue's "plain httpx GET loop" is
+        # the async one (floor-httpx); the synchronous loop over one keep-alive connection
+        # is shown beside it, not judged: it parses nothing, one request per product.
+        for peer, times in (("linkchecker", 2), ("floor-httpx", 1), ("httpx-loop", None)):
             other = by.get((size, peer))
             if cx and other and cx.rate and other.rate:
-                mark = verdict(cx.rate >= other.rate) if peer != "httpx-loop" else "info"
+                mark = "info" if times is None else verdict(cx.rate >= times * other.rate)
+                bound = "vs" if times is None else ("≥" if times == 1 else f"≥ {times}×")
                 lines.append(
-                    f"- {mark} N={size:,}: cxlint {cx.rate:,.0f} "
-                    f"requests/s {'≥' if mark != 'info' else 'vs'} {peer} "
-                    f"{other.rate:,.0f} URLs/s"
+                    f"- {mark} N={size:,}: cxlint {cx.rate:,.0f} requests/s {bound} {peer} "
+                    f"{other.rate:,.0f} URLs/s ({cx.rate / other.rate:.2f}×)"
                 )
     cx, ly = by.get((10_000, "cxlint")), by.get((10_000, "lychee"))
     if cx and cx.wall and ly and ly.wall:
@@ -426,14 +451,15 @@ def targets(rows: list[Row], prof: dict[str, Any], help_s: float) -> list[str]:
         if cx and cx.median("cpu_ms_per_page"):
             per_page = cx.median("cpu_ms_per_page")
             lines.append(
-                f"- {verdict(per_page <= 3)} N={size:,}: cxlint process CPU per parsed page "
-                f"(parse, rules, HTTP client; no profiler): {per_page:.1f} ms ≤ 3 ms"
+                f"- {verdict(per_page <= CPU_MS_PER_PAGE)} N={size:,}: cxlint process CPU per "
+                f"parsed page (HTTP client, parse, rules, start-up and reports; no profiler): "
+                f"{per_page:.2f} ms ≤ {CPU_MS_PER_PAGE} ms"
             )
     if prof.get("own_ms_per_page") is not None:
         lines.append(
-            f"- {verdict(prof['own_ms_per_page'] <= 3)} cxlint's own CPU per page (parse + rules, "
-            f"profiled at N={prof['size']:,}): {prof['own_ms_per_page']} ms ≤ 3 ms "
-            f"(whole process: {prof['process_cpu_ms_per_page']} ms per page)"
+            f"- {verdict(prof['own_ms_per_page'] <= CPU_MS_PER_PAGE)} cxlint's own CPU per page "
+            f"(parse + rules, profiled at N={prof['size']:,}): {prof['own_ms_per_page']} ms ≤ "
+            f"{CPU_MS_PER_PAGE} ms (whole process: {prof['process_cpu_ms_per_page']} ms per page)"
         )
     small, large = by.get((1000, "cxlint")), by.get((20_000, "cxlint"))
     if small and large and small.wall and large.wall:
@@ -449,13 +475,32 @@ def targets(rows: list[Row], prof: dict[str, Any], help_s: float) -> list[str]:
             f"- {verdict(pss <= 250)} peak memory at N=20,000: {pss:.0f} MB ≤ 250 MB "
             f"(PSS of the process tree; RSS summed over its processes: {rss:.0f} MB)"
         )
+    for size, result in (cache or {}).items():
+        plain = by.get((size, "cxlint"))
+        if result.get("ratio") is None or not plain or not plain.wall:
+            continue
+        cold = result["cold"]["wall"]
+        lines.append(
+            f"- {verdict(cold <= plain.wall)} N={size:,}: a first --cache run {cold:.1f} s no "
+            f"slower than a plain run {plain.wall:.1f} s ({cold / plain.wall:.2f}×)"
+        )
+        lines.append(
+            f"- {verdict(result['ratio'] <= 0.25)} N={size:,}: a re-run of the unchanged site "
+            f"{result['warm']['wall']:.1f} s ≤ 0.25× the first ({result['ratio']:.2f}×)"
+        )
+    if manifest and manifest.get("wall") is not None:
+        lines.append(
+            f"- {verdict(manifest['wall'] <= MANIFEST_S)} reading a campaign of "
+            f"{manifest['products']:,} products (`cxlint validate`, median of "
+            f"{manifest['runs']}): {manifest['wall']:.2f} s ≤ {MANIFEST_S} s"
+        )
     lines.append(f"- {verdict(help_s <= 0.150)} `cxlint --help`: {help_s * 1000:.0f} ms ≤ 150 ms")
     return lines
 
 
 def render(
     rows: list[Row], info: dict[str, Any], prof: dict[str, Any], help_s: float,
-    cache: dict[int, dict[str, Any]], command: str,
+    cache: dict[int, dict[str, Any]], command: str, manifest: dict[str, Any] | None = None,
 ) -> str:  # fmt: skip
     lines = [
         f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, "
@@ -491,7 +536,7 @@ def render(
             "- top functions by self time:",
             *(f"  - {item['seconds']:.2f} s {item['function']}" for item in prof["top_self"]),
         ]
-    lines += ["", "Targets:", *targets(rows, prof, help_s)]
+    lines += ["", "Targets:", *targets(rows, prof, help_s, cache, manifest)]
     return "\n".join(lines) + "\n"
 
 
@@ -536,13 +581,17 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("\ninterrupted: nginx stopped; partial results follow", file=sys.stderr)
     help_s = startup(args.cxlint)
-    text = render(rows, info, prof, help_s, cache, command)
+    manifest = {}
+    if any(t.name == "cxlint" for t in args.tools):
+        manifest = manifest_read(args.cxlint, workdir, "http://127.0.0.1:1")
+    text = render(rows, info, prof, help_s, cache, command, manifest)
     print("\n" + text)
     (workdir / "results.md").write_text(text)
     (workdir / "results.json").write_text(
         json.dumps(
             {"machine": info, "rows": [asdict(row) for row in rows], "cache": cache,
-             "profile": prof, "help_seconds": help_s, "command": command},
+             "profile": prof, "help_seconds": help_s, "manifest": manifest,
+             "command": command},
             indent=2,
         )
     )  # fmt: skip
