@@ -78,32 +78,52 @@ fix: >
   TODO: how to fix it, and who usually does.
 example: |
   TODO: run `python -m tests.rule_examples --write {name}` once its case fires.
+# options:  # each a JSON Schema fragment, with its default and description; the same keys
+#           # and types in the rule's Options TypedDict, passed to @rule(options=...)
+#   max_items:
+#     type: integer
+#     minimum: 1
+#     default: 10
+#     description: TODO: what it changes, for the person who writes the manifest.
 """
 
 
 def _module(name: str, subject: str) -> str:
     context = _CONTEXT[subject]
     function = name.replace("-", "_")
+    kind = "".join(word.title() for word in name.split("-"))
     return f'''"""{name}: TODO: one line on what the rule finds."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from cxlint.checks import PAGE, rule
+from cxlint.checks import PAGE, Found, NoOptions, rule
 from cxlint.checks.context import {context}
-from cxlint.model import Issue
+from cxlint.checks.evidence import Evidence
 
 
-@rule("{name}", needs=(PAGE,))
-def {function}(ctx: {context}, options: dict[str, Any]) -> Iterator[Issue]:
-    """TODO: read ctx (the manifest's promise and the facts fetched for it) and yield an Issue
+class {kind}Evidence(Evidence):
+    """What a finding shows (the JSON report writes these keys as they are; the other
+    reports draw each as "key: value"). TODO: its keys, each a plain value."""
+
+    page: str
+
+
+# A rule with options (its rule file's `options:`) types them: a TypedDict of the same keys,
+# named in @rule(options=...) and taken instead of NoOptions.
+
+
+@rule("{name}", needs=(PAGE,), evidence={kind}Evidence)
+def {function}(
+    ctx: {context}, options: NoOptions
+) -> Iterator[Found[{kind}Evidence]]:
+    """TODO: read ctx (the manifest's promise and the facts fetched for it) and yield a Found
     for each broken promise: one plain sentence, its evidence, and how to fix it."""
     page = ctx.page
     assert page is not None
     if False:  # TODO: the condition
-        yield Issue("TODO: what is wrong, in one sentence.", {{"page": page.final_url}})
+        yield Found("TODO: what is wrong, in one sentence.", {{"page": page.final_url}})
 '''
 
 

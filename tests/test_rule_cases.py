@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from cxlint.checks import registry
 from tests.rulecase import load_cases, run_case, subject_name
 
 CASES = load_cases()
+SPECS = registry()
 
 
 @pytest.mark.parametrize("case", [c for _, c in CASES], ids=[name for name, _ in CASES])
@@ -34,6 +36,10 @@ def test_rule_case(httpserver: HTTPServer, case: dict[str, Any], tmp_path: Path)
         if "severity" in want:
             assert finding.severity == want["severity"], (finding.severity, finding.message)
         assert finding.fix, "every finding says how to fix it"
+    for finding in result.findings:  # each rule's evidence holds only the keys its type declares
+        declared = SPECS[finding.rule].evidence
+        keys = declared.__required_keys__ | declared.__optional_keys__
+        assert set(finding.evidence) <= keys, (finding.rule, set(finding.evidence) - keys)
     if "skipped" in case:
         reasons = [
             c.reason or ""

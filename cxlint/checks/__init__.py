@@ -8,17 +8,48 @@ probe), the campaign link asked again with ad click ids, the origin's sitemaps a
 robots.txt, the campaign's own pages. A fact may take parameters from the rule's options
 (`Need("sitemaps", files="max_files")`: the provider's `files` is the rule's option
 `max_files`). The engine gathers what the active rules need and never names a rule.
+
+A rule's contract is typed, beside it: its options a TypedDict (`SlowPageOptions`, the keys
+its rule file declares) and its evidence a TypedDict (`SlowPageEvidence`), named in its
+declaration (`@rule(name, evidence=..., options=...)`). mypy --strict holds the function to
+them: it yields `Found[SlowPageEvidence]`, so it cannot emit a key its type does not declare,
+nor read an option its type does not have.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar, cast, overload
 
 from cxlint.model import Issue
 
-CheckFn = Callable[[Any, dict[str, Any]], Iterable[Issue]]
+# the engine's view of a rule: context and options in, issues out
+CheckFn = Callable[[Any, Any], Iterable[Issue]]
+E = TypeVar("E", bound=Mapping[str, object])  # a rule's evidence TypedDict
+Opts = TypeVar("Opts", bound=Mapping[str, object])  # a rule's options TypedDict
+C = TypeVar("C")  # the context it reads (checks/context.py)
+
+
+class NoOptions(TypedDict):
+    """The options of a rule that takes none (only `severity` in the manifest)."""
+
+
+class Found(Issue, Generic[E]):
+    """An Issue whose evidence has the rule's own type (the engine and reporters see an
+    Issue, its evidence the plain dict it is at run time)."""
+
+    def __init__(
+        self,
+        message: str,
+        evidence: E,
+        fix: str | None = None,
+        url: str | None = None,
+        minor: bool = False,
+        what: str | None = None,
+    ) -> None:
+        super().__init__(message, cast("dict[str, Any]", evidence), fix, url, minor, what)
+
 
 # The facts a rule can need; the engine's providers (cxlint/engine/facts.py) gather each.
 PAGE = "page"  # the subject's page, parsed: the rule is skipped when it could not be opened
@@ -64,6 +95,8 @@ class CheckSpec:
     name: str
     fn: CheckFn
     needs: tuple[Need, ...]
+    evidence: type[Mapping[str, object]]  # its evidence TypedDict
+    options: type[Mapping[str, object]] = NoOptions  # its options TypedDict
 
     @property
     def needs_page(self) -> bool:
@@ -74,13 +107,31 @@ class CheckSpec:
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def rule(name: str, *, needs: Iterable[Need | str] = (PAGE,)) -> Callable[[CheckFn], CheckFn]:
+RuleFn = Callable[[C, Opts], Iterable[Found[E]]]
+
+
+@overload
+def rule(
+    name: str, *, needs: Iterable[Need | str] = ..., evidence: type[E]
+) -> Callable[[RuleFn[C, NoOptions, E]], RuleFn[C, NoOptions, E]]: ...
+@overload
+def rule(
+    name: str, *, needs: Iterable[Need | str] = ..., evidence: type[E], options: type[Opts]
+) -> Callable[[RuleFn[C, Opts, E]], RuleFn[C, Opts, E]]: ...
+def rule(
+    name: str,
+    *,
+    needs: Iterable[Need | str] = (PAGE,),
+    evidence: type[Any],
+    options: type[Any] = NoOptions,
+) -> Callable[[RuleFn[Any, Any, Any]], RuleFn[Any, Any, Any]]:
     """Register a rule implementation with the facts it reads (by default its page only;
-    `needs=()` for a rule that reads the manifest and the fetch alone)."""
+    `needs=()` for a rule that reads the manifest and the fetch alone), the type of its
+    evidence and, when it takes options, the type of its options."""
     declared = tuple(n if isinstance(n, Need) else Need(n) for n in needs)
 
-    def register(fn: CheckFn) -> CheckFn:
-        _REGISTRY[name] = CheckSpec(name, fn, declared)
+    def register(fn: RuleFn[Any, Any, Any]) -> RuleFn[Any, Any, Any]:
+        _REGISTRY[name] = CheckSpec(name, fn, declared, evidence, options)
         return fn
 
     return register

@@ -4,14 +4,25 @@ open, carry the campaign's tracking, and lead to a page the campaign declares.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from cxlint import urls
-from cxlint.checks import Skip, rule
+from cxlint.checks import Found, NoOptions, Skip, rule
 from cxlint.checks.context import CreativeContext
-from cxlint.checks.evidence import chain, status_words
-from cxlint.model import Issue
+from cxlint.checks.evidence import Evidence, HopEvidence, chain, status_words
 from cxlint.text import fold
+
+
+class ServiceLinks(TypedDict):
+    service_links: list[str]  # words that mark a service link (unsubscribe, privacy...)
+
+
+class CreativeLinkUntrackedOptions(ServiceLinks):
+    parameters: list[str]
+
+
+class CreativeLinkOffCampaignOptions(ServiceLinks):
+    pass
 
 
 def _link_words(ctx: CreativeContext) -> str:
@@ -21,7 +32,7 @@ def _link_words(ctx: CreativeContext) -> str:
     return f"The link{words} (line {link.line}) in {ctx.creative.file}"
 
 
-def _service_word(ctx: CreativeContext, options: dict[str, Any]) -> str | None:
+def _service_word(ctx: CreativeContext, options: ServiceLinks) -> str | None:
     """The word marking a service link (unsubscribe, privacy...), which no campaign needs."""
     haystack = fold(f"{ctx.link.text} {ctx.link.written}")
     return next((w for w in options["service_links"] if fold(w) in haystack), None)
@@ -37,12 +48,22 @@ def _on_site(ctx: CreativeContext) -> bool:
     return any(urls.origin(p) in ctx.site_origins for p in places if p)
 
 
-@rule("creative-link-broken", needs=())
-def creative_link_broken(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
+class CreativeLinkBrokenEvidence(Evidence):
+    link: str  # as written in the creative
+    lines: list[int]  # where in the creative
+    status: NotRequired[int | None]
+    chain: NotRequired[list[HopEvidence]]
+    error: NotRequired[str]
+
+
+@rule("creative-link-broken", needs=(), evidence=CreativeLinkBrokenEvidence)
+def creative_link_broken(
+    ctx: CreativeContext, options: NoOptions
+) -> Iterator[Found[CreativeLinkBrokenEvidence]]:
     link, response = ctx.link, ctx.response
-    evidence: dict[str, Any] = {"link": link.written, "lines": link.lines}
+    evidence: CreativeLinkBrokenEvidence = {"link": link.written, "lines": link.lines}
     if response is None:
-        yield Issue(
+        yield Found(
             f"{_link_words(ctx)} cannot be opened: {link.problem}.",
             evidence,
             fix="Write the link as a full address starting with https://.",
@@ -50,19 +71,34 @@ def creative_link_broken(ctx: CreativeContext, options: dict[str, Any]) -> Itera
         return
     if response.error_kind == "robots":
         raise Skip("robots.txt does not allow cxlint to open it")
-    evidence.update(status=response.status, chain=chain(response))
+    evidence["status"] = response.status
+    evidence["chain"] = chain(response)
     if response.error:
         evidence["error"] = response.error
-        yield Issue(f"{_link_words(ctx)} does not open: {response.error}.", evidence)
+        yield Found(f"{_link_words(ctx)} does not open: {response.error}.", evidence)
     elif response.status is None or response.status >= 400:
-        yield Issue(
+        yield Found(
             f"{_link_words(ctx)} leads to a page that answers {status_words(response.status)}.",
             evidence,
         )
 
 
-@rule("creative-link-untracked", needs=("campaign_pages",))
-def creative_link_untracked(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
+class CreativeLinkUntrackedEvidence(Evidence):
+    link: str
+    missing: list[str]
+    parameters: NotRequired[list[str]]  # those it carries
+    misspelt: NotRequired[list[str]]
+
+
+@rule(
+    "creative-link-untracked",
+    needs=("campaign_pages",),
+    evidence=CreativeLinkUntrackedEvidence,
+    options=CreativeLinkUntrackedOptions,
+)
+def creative_link_untracked(
+    ctx: CreativeContext, options: CreativeLinkUntrackedOptions
+) -> Iterator[Found[CreativeLinkUntrackedEvidence]]:
     link = ctx.link
     if link.url is None:
         raise Skip("the link cannot be opened (creative-link-broken)")
@@ -80,7 +116,7 @@ def creative_link_untracked(ctx: CreativeContext, options: dict[str, Any]) -> It
         return
     near = [k for k in written if k.lower() in {m.lower() for m in missing}]
     channel = ctx.creative.channel or "this creative"
-    evidence: dict[str, Any] = {"link": link.written, "missing": missing}
+    evidence: CreativeLinkUntrackedEvidence = {"link": link.written, "missing": missing}
     if written:
         evidence["parameters"] = sorted(written)
     if near:
@@ -90,7 +126,7 @@ def creative_link_untracked(ctx: CreativeContext, options: dict[str, Any]) -> It
         "utm_campaign": ctx.campaign.id,
     }
     example = "&".join(f"{p}={known.get(p) or p.removeprefix('utm_').upper()}" for p in missing)
-    yield Issue(
+    yield Found(
         f"{_link_words(ctx)} carries no {', '.join(missing)}, so visits from {channel} "
         "will be credited to someone else (often to 'direct').",
         evidence,
@@ -98,8 +134,23 @@ def creative_link_untracked(ctx: CreativeContext, options: dict[str, Any]) -> It
     )
 
 
-@rule("creative-link-off-campaign", needs=("campaign_pages",))
-def creative_link_off_campaign(ctx: CreativeContext, options: dict[str, Any]) -> Iterator[Issue]:
+class CreativeLinkOffCampaignEvidence(Evidence):
+    link: str
+    chain: list[HopEvidence]
+    lands_on: str
+    title: NotRequired[str]  # of the page it lands on
+    campaign_pages: list[str]  # the campaign's pages, the first five
+
+
+@rule(
+    "creative-link-off-campaign",
+    needs=("campaign_pages",),
+    evidence=CreativeLinkOffCampaignEvidence,
+    options=CreativeLinkOffCampaignOptions,
+)
+def creative_link_off_campaign(
+    ctx: CreativeContext, options: CreativeLinkOffCampaignOptions
+) -> Iterator[Found[CreativeLinkOffCampaignEvidence]]:
     link, response = ctx.link, ctx.response
     if link.url is None or response is None:
         raise Skip("the link cannot be opened (creative-link-broken)")
@@ -114,15 +165,26 @@ def creative_link_off_campaign(ctx: CreativeContext, options: dict[str, Any]) ->
         if urls.normalize_for_compare(url) in ctx.campaign_pages:
             return
     final = response.final_url
-    evidence: dict[str, Any] = {"link": link.written, "chain": chain(response), "lands_on": final}
-    if ctx.page is not None and ctx.page.title:
-        evidence["title"] = ctx.page.title
     declared = sorted(set(ctx.campaign_pages.values()))
-    evidence["campaign_pages"] = declared[:5] + (
-        [f"… {len(declared)} in all"] if len(declared) > 5 else []
-    )
+    pages = declared[:5] + ([f"… {len(declared)} in all"] if len(declared) > 5 else [])
+    evidence: CreativeLinkOffCampaignEvidence
+    if ctx.page is not None and ctx.page.title:
+        evidence = {
+            "link": link.written,
+            "chain": chain(response),
+            "lands_on": final,
+            "title": ctx.page.title,
+            "campaign_pages": pages,
+        }
+    else:
+        evidence = {
+            "link": link.written,
+            "chain": chain(response),
+            "lands_on": final,
+            "campaign_pages": pages,
+        }
     shown = f'"{ctx.page.title}" ({final})' if ctx.page and ctx.page.title else final
-    yield Issue(
+    yield Found(
         f"{_link_words(ctx)} leads to {shown}, which is neither a landing page nor a product "
         "page of the campaign.",
         evidence,

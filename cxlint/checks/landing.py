@@ -5,33 +5,39 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 from urllib.parse import unquote
 
 import phonenumbers
 
 from cxlint import urls
-from cxlint.checks import PAGE, Skip, rule
+from cxlint.checks import PAGE, Found, NoOptions, Skip, rule
 from cxlint.checks.context import LandingContext, NotFoundProbe
-from cxlint.checks.evidence import chain, status_words
-from cxlint.model import Issue, Product, Response
+from cxlint.checks.evidence import Evidence, HopEvidence, chain, status_words
+from cxlint.model import Product, Response
 from cxlint.page import Page, jsonld_of_type
 from cxlint.text import contains, contains_any_spelling, fold
 
 
-def unreachable(response: Response, what: str) -> Issue | None:
+class PageUnreachableEvidence(Evidence):
+    status: int | None
+    chain: list[HopEvidence]
+    error: NotRequired[str]  # why it could not be opened, as the fetcher words it
+
+
+def unreachable(response: Response, what: str) -> Found[PageUnreachableEvidence] | None:
     """The shared verdict of page-unreachable, for landing and product pages alike."""
-    evidence: dict[str, Any] = {"status": response.status, "chain": chain(response)}
+    evidence: PageUnreachableEvidence = {"status": response.status, "chain": chain(response)}
     if response.error:
         evidence["error"] = response.error
-        return Issue(f"{what} could not be opened: {response.error}.", evidence)
+        return Found(f"{what} could not be opened: {response.error}.", evidence)
     if response.status is None or response.status >= 400:
-        return Issue(f"{what} answers with {status_words(response.status)}.", evidence)
+        return Found(f"{what} answers with {status_words(response.status)}.", evidence)
     return None
 
 
-@rule("page-unreachable", needs=())
-def page_unreachable(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
+@rule("page-unreachable", needs=(), evidence=PageUnreachableEvidence)
+def page_unreachable(ctx: Any, options: NoOptions) -> Iterator[Found[PageUnreachableEvidence]]:
     if ctx.response is None:
         raise Skip("the manifest gives no page URL")
     what = "The campaign link" if isinstance(ctx, LandingContext) else "The product page"
@@ -88,8 +94,21 @@ def _similar(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
 
 
-@rule("redirect-to-generic")
-def redirect_to_generic(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class RedirectToGenericOptions(TypedDict):
+    listing_links: int
+
+
+class RedirectToGenericEvidence(Evidence):
+    chain: list[HopEvidence]
+    final_url: str
+    final_title: str
+    promised: list[str]  # the products the landing page promises
+
+
+@rule("redirect-to-generic", evidence=RedirectToGenericEvidence, options=RedirectToGenericOptions)
+def redirect_to_generic(
+    ctx: LandingContext, options: RedirectToGenericOptions
+) -> Iterator[Found[RedirectToGenericEvidence]]:
     if not ctx.products:
         raise Skip("the landing page promises no product")
     if not ctx.response.redirected:
@@ -102,7 +121,7 @@ def redirect_to_generic(ctx: LandingContext, options: dict[str, Any]) -> Iterato
     if kind is None:
         return
     names = ", ".join(p.name for p in ctx.products)
-    yield Issue(
+    yield Found(
         f"The campaign link for {names} is redirected to {kind} instead of a page about it.",
         {
             "chain": chain(ctx.response),
@@ -124,8 +143,17 @@ def _shows_product_as_main(page: Page, product: Product) -> bool:
     return any(contains(str(d.get("name", "")), product.name) for d in page.products)
 
 
-@rule("product-not-on-page")
-def product_not_on_page(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class ProductNotOnPageEvidence(Evidence):
+    looked_for: list[str]  # the product's name, model number and aliases
+    page: str
+    title: str
+    h1: list[str]
+
+
+@rule("product-not-on-page", evidence=ProductNotOnPageEvidence)
+def product_not_on_page(
+    ctx: LandingContext, options: NoOptions
+) -> Iterator[Found[ProductNotOnPageEvidence]]:
     if not ctx.products:
         raise Skip("the landing page promises no product")
     page = ctx.page
@@ -135,7 +163,7 @@ def product_not_on_page(ctx: LandingContext, options: dict[str, Any]) -> Iterato
             continue
         terms = [t for t in (product.name, product.model, *product.aliases) if t]
         model = f" (model {product.model})" if product.model else ""
-        yield Issue(
+        yield Found(
             f"The landing page does not show {product.name}{model}, which the campaign promises.",
             {"looked_for": terms, "page": page.final_url, "title": page.title, "h1": page.h1},
             fix=f"Show {product.name} on this page by the name and model number the campaign uses, "
@@ -158,8 +186,19 @@ def _data_text(data: dict[str, Any]) -> str:
     return " ".join(str(data[k]) for k in keys if isinstance(data.get(k), str | int))
 
 
-@rule("wrong-product-on-page")
-def wrong_product_on_page(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class WrongProductOnPageEvidence(Evidence):
+    page: str
+    shows: str  # what the page says it is about
+    read_from: str  # product data, heading or title
+    promised: list[str]
+    title: str
+    h1: list[str]
+
+
+@rule("wrong-product-on-page", evidence=WrongProductOnPageEvidence)
+def wrong_product_on_page(
+    ctx: LandingContext, options: NoOptions
+) -> Iterator[Found[WrongProductOnPageEvidence]]:
     if not ctx.products:
         raise Skip("the landing page promises no product")
     page = ctx.page
@@ -179,7 +218,7 @@ def wrong_product_on_page(ctx: LandingContext, options: dict[str, Any]) -> Itera
         what = other.name if other else f'"{shown}"'
         promised = " and ".join(p.name for p in ctx.products)
         target = next((p.url for p in ctx.products if p.url), None)
-        yield Issue(
+        yield Found(
             f"The landing page is about {what}"
             + ("" if other else ", another product entirely")
             + f", not {promised} which the campaign promises.",
@@ -243,15 +282,33 @@ def _fingerprint_match(page: Page, probe: NotFoundProbe, threshold: float) -> st
     return None
 
 
-@rule("soft-404", needs=(PAGE, "not_found_probe"))
-def soft_404(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class Soft404Options(TypedDict):
+    similarity: float
+
+
+class Soft404Evidence(Evidence):
+    status: int | None
+    page: str
+    title: str
+    h1: list[str]
+    made_up_address: NotRequired[str]  # what the site answers for an address that cannot exist
+    chain: NotRequired[list[HopEvidence]]
+
+
+@rule(
+    "soft-404",
+    needs=(PAGE, "not_found_probe"),
+    evidence=Soft404Evidence,
+    options=Soft404Options,
+)
+def soft_404(ctx: LandingContext, options: Soft404Options) -> Iterator[Found[Soft404Evidence]]:
     page = ctx.page
     assert page is not None
     if not ctx.response.ok:
         return  # a 3xx or other non-2xx final answer is not a page pretending to be one
     if urls.path_of(page.final_url).strip("/") == "":
         return  # a site root is never a not-found page (redirect-to-generic judges it)
-    evidence: dict[str, Any] = {
+    evidence: Soft404Evidence = {
         "status": ctx.response.status,
         "page": page.final_url,
         "title": page.title,
@@ -273,7 +330,7 @@ def soft_404(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
         evidence["made_up_address"] = f"{probe.url} → {answer}{title}"
     if ctx.response.redirected:
         evidence["chain"] = chain(ctx.response)
-    yield Issue(
+    yield Found(
         f"The campaign link answers {status_words(ctx.response.status)} but shows a "
         f"“page not found” or unfinished page: {reason}.",
         evidence,
@@ -297,8 +354,21 @@ def _shown(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-@rule("phone-missing")
-def phone_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class PhoneMissingOptions(TypedDict):
+    region: str  # ISO 3166 country code
+
+
+class PhoneMissingEvidence(Evidence):
+    looked_for: str  # the campaign's number, international form
+    national_form: str
+    numbers_on_page: list[str]
+    page: str
+
+
+@rule("phone-missing", evidence=PhoneMissingEvidence, options=PhoneMissingOptions)
+def phone_missing(
+    ctx: LandingContext, options: PhoneMissingOptions
+) -> Iterator[Found[PhoneMissingEvidence]]:
     written = ctx.campaign.site.phone
     if not written:
         raise Skip("the manifest gives no phone number (site.phone)")
@@ -332,7 +402,7 @@ def phone_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issu
     others = list(dict.fromkeys(seen))
     message = f"The landing page does not show the campaign's phone number {written}"
     message += f"; it shows {', '.join(others)} instead." if others else "."
-    yield Issue(
+    yield Found(
         message,
         {
             "looked_for": _shown(wanted),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from cxlint import urls
-from cxlint.checks import Skip, rule
+from cxlint.checks import Found, NoOptions, Skip, rule
 from cxlint.checks.context import LandingContext
-from cxlint.model import Issue
+from cxlint.checks.evidence import Evidence
 
 # --- canonical-mismatch --------------------------------------------------------------------
 
@@ -21,8 +21,13 @@ def _same(a: str, b: str) -> bool:
     return urls.normalize_for_compare(a) == urls.normalize_for_compare(b)
 
 
-@rule("canonical-mismatch")
-def canonical_mismatch(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
+class CanonicalMismatchEvidence(Evidence):
+    page: str
+    canonical: str  # as the page writes it
+
+
+@rule("canonical-mismatch", evidence=CanonicalMismatchEvidence)
+def canonical_mismatch(ctx: Any, options: NoOptions) -> Iterator[Found[CanonicalMismatchEvidence]]:
     page = ctx.page
     assert page is not None
     canonical = page.canonical
@@ -40,12 +45,12 @@ def canonical_mismatch(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
         p.url and _same(canonical, p.url) for p in ctx.products
     ):
         return  # a campaign variant naming the promised product's page: deliberate
-    evidence = {"page": final, "canonical": written}
+    evidence: CanonicalMismatchEvidence = {"page": final, "canonical": written}
     if urls.path_of(canonical) == urls.path_of(final) and urls.origin(canonical) != urls.origin(
         final
     ):
         # Another host for the same path: often a staging copy set up apart from the manifest.
-        yield Issue(
+        yield Found(
             f"The page names the same page on {urls.origin(canonical)} as its canonical "
             "address, so search engines credit that address instead.",
             evidence,
@@ -57,7 +62,7 @@ def canonical_mismatch(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
     root = urls.path_of(canonical).strip("/") == "" and not urls.query_params(canonical)
     home = root or _same(canonical, checked)  # the site's home may live under a path
     what = "the home page" if home else written
-    yield Issue(
+    yield Found(
         f"The page names {what} as its canonical address, so search engines index that "
         "page instead of this one.",
         evidence,
@@ -70,8 +75,24 @@ def canonical_mismatch(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
 _PREVIEW_TAGS = ("og:title", "og:image", "twitter:card")
 
 
-@rule("social-preview-missing")
-def social_preview_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class SocialPreviewMissingOptions(TypedDict):
+    channels: list[str]
+
+
+class SocialPreviewMissingEvidence(Evidence):
+    page: str
+    missing: list[str]  # the preview tags it lacks
+    found: list[str]  # those it has, tag=value
+
+
+@rule(
+    "social-preview-missing",
+    evidence=SocialPreviewMissingEvidence,
+    options=SocialPreviewMissingOptions,
+)
+def social_preview_missing(
+    ctx: LandingContext, options: SocialPreviewMissingOptions
+) -> Iterator[Found[SocialPreviewMissingEvidence]]:
     channel = (ctx.landing.channel or "").strip()
     if channel.casefold() not in {c.casefold() for c in options["channels"]}:
         raise Skip(f"the landing page's channel ({channel or 'none'}) is not a social one")
@@ -87,7 +108,7 @@ def social_preview_missing(ctx: LandingContext, options: dict[str, Any]) -> Iter
         problems.append(f"has no {', '.join(missing)}")
     if relative:
         problems.append(f"gives og:image as '{image}', not a full https:// address")
-    yield Issue(
+    yield Found(
         f"The landing page of this {channel} post {' and '.join(problems)}, so the post shows "
         "without a proper title and picture.",
         {

@@ -8,17 +8,34 @@ comes back to the tab, or sees the page shared, nothing of the offer.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from cxlint import urls
-from cxlint.checks import PAGE, rule
+from cxlint.checks import PAGE, Found, rule
 from cxlint.checks.context import LandingContext
-from cxlint.model import Issue
+from cxlint.checks.evidence import Evidence
 from cxlint.text import fold
 
 
-@rule("page-title-generic", needs=(PAGE,))
-def page_title_generic(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class PageTitleGenericOptions(TypedDict):
+    generic_titles: list[str]
+
+
+class PageTitleGenericEvidence(Evidence):
+    page: str
+    title: str  # "(none)" when it has none
+    h1: NotRequired[str]  # its first heading
+
+
+@rule(
+    "page-title-generic",
+    needs=(PAGE,),
+    evidence=PageTitleGenericEvidence,
+    options=PageTitleGenericOptions,
+)
+def page_title_generic(
+    ctx: LandingContext, options: PageTitleGenericOptions
+) -> Iterator[Found[PageTitleGenericEvidence]]:
     page = ctx.page
     assert page is not None
     title = " ".join(page.title.split())
@@ -38,10 +55,10 @@ def page_title_generic(ctx: LandingContext, options: dict[str, Any]) -> Iterator
         return
     promised = ", ".join(p.name for p in ctx.products[:2])
     subject = f"the page's offer ({promised})" if promised else "what the page offers"
-    evidence: dict[str, Any] = {"page": page.final_url, "title": title or "(none)"}
+    evidence: PageTitleGenericEvidence = {"page": page.final_url, "title": title or "(none)"}
     if page.h1:
         evidence["h1"] = page.h1[0]
-    yield Issue(
+    yield Found(
         f"The landing page {why}: browser tabs, bookmarks, search results and shared links "
         f"will not say {subject}.",
         evidence,

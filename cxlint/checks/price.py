@@ -15,13 +15,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from cxlint import currency
-from cxlint.checks import Skip, rule
+from cxlint.checks import Found, Skip, rule
 from cxlint.checks.context import ProductContext
+from cxlint.checks.evidence import Evidence
 from cxlint.checks.offers import offers_for
-from cxlint.model import Issue
 from cxlint.page import Page
 from cxlint.prices import Offer, VisiblePrice, open_graph_offer
 
@@ -110,8 +110,23 @@ def _money(amount: Decimal, code: str | None) -> str:
     return f"{amount} {code}" if code else f"{amount}"
 
 
-@rule("price-mismatch")
-def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
+class PriceMismatchOptions(TypedDict):
+    tolerance: float
+
+
+class PriceMismatchEvidence(Evidence, total=False):
+    campaign: str  # the manifest's price
+    product_data: list[str]  # each price its product data states, and where
+    page_shows: list[str]  # the prices it shows (the first five), then struck-through ones
+    read_from: str  # the product's block they were read in
+    market: str  # the country its currencies were read in, and how it was told
+    tolerance: str
+
+
+@rule("price-mismatch", evidence=PriceMismatchEvidence, options=PriceMismatchOptions)
+def price_mismatch(
+    ctx: ProductContext, options: PriceMismatchOptions
+) -> Iterator[Found[PriceMismatchEvidence]]:
     product, page = ctx.product, ctx.page
     assert page is not None
     offers = [o for o in offers_for(page, product) if o.price is not None]
@@ -145,7 +160,7 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
     seen = first.text if first else None
     if promised is None:
         if data_vs_page:
-            yield Issue(
+            yield Found(
                 f"The page shows {seen} for {name}, but its product data says {data}.",
                 evidence,
                 fix="Make the page's product data (schema.org Offer) and its visible price agree.",
@@ -165,7 +180,7 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
                 for o in singles
                 if o.price is not None and not read.page_has(o.price, o.currency, shown)
             )
-            yield Issue(
+            yield Found(
                 f"The page and the campaign agree on {campaign} for {name}, but the page's "
                 f"product data says {wrong.shown()}.",
                 evidence,
@@ -178,7 +193,7 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
         if in_data:
             others = [o for o in singles if not read.offer_has(o, promised, code)]
             if others:
-                yield Issue(
+                yield Found(
                     f"The page's product data disagrees with itself on the price of {name}: "
                     f"{others[0].shown()} in {others[0].where()}, while "
                     f"{_agreeing_source(read, promised, code)} says {campaign}, as the "
@@ -189,7 +204,7 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
                     minor=True,
                 )
             return
-        yield Issue(
+        yield Found(
             f"The product data of {name} says {data}, while the campaign advertises {campaign}.",
             evidence,
             fix=f"Change the price on the site to {campaign}, or correct the campaign before "
@@ -234,7 +249,7 @@ def price_mismatch(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Iss
     else:
         message = f"The site sells {name} at {seen}, not at the {campaign} the campaign advertises."
         fix = f"Change the price on the site to {campaign}, or correct the campaign before it runs."
-    yield Issue(message, evidence, fix=fix)
+    yield Found(message, evidence, fix=fix)
 
 
 def _currency_name(shown: str | None, market: currency.Market) -> str:
@@ -252,8 +267,8 @@ def _agreeing_source(read: _Reading, price: Decimal, code: str | None) -> str:
 
 def _evidence(
     read: _Reading, promised: Decimal | None, code: str | None, page: Page
-) -> dict[str, Any]:
-    evidence: dict[str, Any] = {}
+) -> PriceMismatchEvidence:
+    evidence: PriceMismatchEvidence = {}
     if promised is not None:
         evidence["campaign"] = f"{_money(promised, code)} (the manifest)"
     if read.offers:

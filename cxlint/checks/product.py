@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
-from cxlint.checks import Need, Skip, rule
+from cxlint.checks import Found, Need, NoOptions, Skip, rule
 from cxlint.checks.context import ProductContext
-from cxlint.model import Issue
+from cxlint.checks.evidence import Evidence, SearchQuery
 from cxlint.search import ProductSearch, QueryOutcome
 from cxlint.spelling import NearSpelling, near_spelling, page_shows
 
@@ -28,6 +28,20 @@ def _near(ctx: ProductContext) -> NearSpelling | None:
         return None
     others = {p.id: p.model for p in ctx.campaign.products if p.model and p.id != ctx.product.id}
     return near_spelling(model, page, others)
+
+
+class NearSpellingEvidence(TypedDict, total=False):
+    """A near spelling of the model number on the product's page (a typo, or a variant?)."""
+
+    page_spelling: str
+    page_spelling_in: str  # where on the page
+    spelling_difference: str  # how the two differ, in words
+
+
+def _add_near(evidence: NearSpellingEvidence, near: NearSpelling) -> None:
+    evidence["page_spelling"] = near.spelling
+    evidence["page_spelling_in"] = near.where
+    evidence["spelling_difference"] = near.described()
 
 
 def _in_manifest(ctx: ProductContext) -> str:
@@ -65,15 +79,25 @@ def _near_fix(ctx: ProductContext, near: NearSpelling, otherwise: str) -> str:
     )
 
 
-@rule("model-not-on-product-page")
-def model_not_on_product_page(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
+class ModelNotOnProductPageEvidence(Evidence, NearSpellingEvidence):
+    page: str
+    title: str
+    h1: list[str]
+    product_data: list[dict[str, Any]]  # name, sku and mpn of each product it describes
+    looked_for: str  # the model number
+
+
+@rule("model-not-on-product-page", evidence=ModelNotOnProductPageEvidence)
+def model_not_on_product_page(
+    ctx: ProductContext, options: NoOptions
+) -> Iterator[Found[ModelNotOnProductPageEvidence]]:
     product, page = ctx.product, ctx.page
     if not product.model:
         raise Skip("the manifest gives no model number")
     assert page is not None
     if _page_shows_model(ctx):
         return
-    evidence: dict[str, Any] = {
+    evidence: ModelNotOnProductPageEvidence = {
         "page": page.final_url,
         "title": page.title,
         "h1": page.h1,
@@ -86,10 +110,10 @@ def model_not_on_product_page(ctx: ProductContext, options: dict[str, Any]) -> I
     add = f"add {product.model} to the product's title or heading and to its structured data (mpn)."
     near = _near(ctx)
     if near is None:
-        yield Issue(message + ".", evidence, fix=add[0].upper() + add[1:])
+        yield Found(message + ".", evidence, fix=add[0].upper() + add[1:])
         return
-    evidence.update(near.evidence())
-    yield Issue(
+    _add_near(evidence, near)
+    yield Found(
         f"{message}, but its {near.where} says {near.spelling}: {_near_question(near)}",
         evidence,
         fix=_near_fix(ctx, near, "ask the site team to " + add),
@@ -100,13 +124,30 @@ def _found(outcome: QueryOutcome, top: int) -> bool:
     return outcome.found(top)
 
 
-def _search_evidence(ctx: ProductContext, search: ProductSearch, top: int) -> dict[str, Any]:
+class ProductSearchEvidence(Evidence, NearSpellingEvidence):
+    """The evidence of both search rules (a near spelling only search-misses-product's)."""
+
+    search_result: str  # which signal decided the first query's verdict
+    queries: list[SearchQuery]
+    variants_that_find: list[str]
+    page_shows_model: bool | None  # None when the product has no model number
+    product_urls: list[str]  # the product's addresses that count as a hit
+    top: int
+    site_suggests: NotRequired[str]  # the site's "did you mean ...?"
+
+
+class SearchOptions(TypedDict):
+    top: int
+    match_text: bool
+
+
+def _search_evidence(ctx: ProductContext, search: ProductSearch, top: int) -> ProductSearchEvidence:
     shows = _page_shows_model(ctx)
-    evidence = {
+    evidence: ProductSearchEvidence = {
         # which signal decided the first query's verdict: "listed at rank 2", "0 results: the
         # results area says 'No products found'"...
         "search_result": f'"{search.primary.query}": {search.primary.signal(top)}',
-        "queries": [o.as_evidence(top) for o in search.all()],
+        "queries": [cast(SearchQuery, o.as_evidence(top)) for o in search.all()],
         "variants_that_find": [
             o.query for o in search.variants if o.kind == "variant" and o.found(top)
         ],
@@ -159,8 +200,15 @@ def _quoted(items: list[str]) -> str:
 _SEARCHES = Need("product_search", depth="top", by_text="match_text")
 
 
-@rule("search-misses-product", needs=(_SEARCHES,))
-def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
+@rule(
+    "search-misses-product",
+    needs=(_SEARCHES,),
+    evidence=ProductSearchEvidence,
+    options=SearchOptions,
+)
+def search_misses_product(
+    ctx: ProductContext, options: SearchOptions
+) -> Iterator[Found[ProductSearchEvidence]]:
     search = _require_search(ctx)
     top = options["top"]
     primary = search.primary
@@ -169,7 +217,7 @@ def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Itera
     evidence = _search_evidence(ctx, search, top)
     if primary.result.error:
         # A broken results page says nothing about the product: it is no miss.
-        yield Issue(
+        yield Found(
             f'The site\'s search is broken: searching for "{primary.query}" gives no results '
             f"page ({primary.result.error}).",
             evidence,
@@ -192,7 +240,7 @@ def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Itera
     near = _near(ctx) if primary.kind == "model" else None
     if near is not None:
         # MT8 on the page and found by it, MTB8 in the campaign: the manifest may be wrong
-        evidence.update(near.evidence())
+        _add_near(evidence, near)
         message += f"; its product page says {near.spelling}: {_near_question(near)}"
         fix = _near_fix(
             ctx, near, f"add {what} to the product title, or to the site search as a synonym."
@@ -206,11 +254,18 @@ def search_misses_product(ctx: ProductContext, options: dict[str, Any]) -> Itera
     else:
         message += "."
         fix = f"Add {what} to the product title, or add it to the site search as a synonym."
-    yield Issue(message, evidence, fix=fix, url=primary.result.url)
+    yield Found(message, evidence, fix=fix, url=primary.result.url)
 
 
-@rule("search-partial-match", needs=(_SEARCHES,))
-def search_partial_match(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
+@rule(
+    "search-partial-match",
+    needs=(_SEARCHES,),
+    evidence=ProductSearchEvidence,
+    options=SearchOptions,
+)
+def search_partial_match(
+    ctx: ProductContext, options: SearchOptions
+) -> Iterator[Found[ProductSearchEvidence]]:
     search = _require_search(ctx)
     top = options["top"]
     if not search.primary.found(top):
@@ -221,7 +276,7 @@ def search_partial_match(ctx: ProductContext, options: dict[str, Any]) -> Iterat
     misses = "; ".join(
         f'those who type its {o.kind} "{o.query}" {_what_customers_see(o, top)}' for o in missing
     )
-    yield Issue(
+    yield Found(
         f'Customers who search the site for "{search.primary.query}" find the product, '
         f"but {misses}.",
         _search_evidence(ctx, search, top),

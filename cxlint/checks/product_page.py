@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from cxlint import urls
-from cxlint.checks import PAGE, Need, Skip, rule
+from cxlint.checks import PAGE, Found, Need, NoOptions, Skip, rule
 from cxlint.checks.context import LandingContext, ProductContext
-from cxlint.model import Issue
+from cxlint.checks.evidence import Evidence
 from cxlint.page import Page
 from cxlint.text import contains_any_spelling
 
@@ -39,14 +39,24 @@ def _texts(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, str]:
     }
 
 
-@rule("structured-data-missing")
-def structured_data_missing(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
+class StructuredDataMissingEvidence(Evidence, total=False):
+    page: str
+    structured_data_found: list[str] | str  # the schema.org types it has, or "none"
+    product_data: list[str]  # its products' identifiers
+    looked_for: str  # the model number
+    invalid: list[str]  # each invalid GTIN and why
+
+
+@rule("structured-data-missing", evidence=StructuredDataMissingEvidence)
+def structured_data_missing(
+    ctx: ProductContext, options: NoOptions
+) -> Iterator[Found[StructuredDataMissingEvidence]]:
     product, page = ctx.product, ctx.page
     assert page is not None
     products = page.products
     if not products:
         types = sorted({str(o.get("@type")) for o in [*page.jsonld, *page.microdata]})
-        yield Issue(
+        yield Found(
             f"The product page of {product.name} has no schema.org Product data in its HTML, "
             "so shopping ads, feeds and search results cannot read its name, price or "
             "availability.",
@@ -59,7 +69,7 @@ def structured_data_missing(ctx: ProductContext, options: dict[str, Any]) -> Ite
     if product.model and not any(
         contains_any_spelling(" ".join(ids.values()), product.model) for ids in identities
     ):
-        yield Issue(
+        yield Found(
             f"The product data of {product.name} does not carry its model number "
             f"{product.model} in sku, mpn, gtin or name, so shopping ads cannot match it.",
             {
@@ -81,7 +91,7 @@ def structured_data_missing(ctx: ProductContext, options: dict[str, Any]) -> Ite
                 if problem and value not in bad:
                     bad[value] = f"{key} {value}: {problem}"
     if bad:
-        yield Issue(
+        yield Found(
             f"The product data of {product.name} gives an invalid GTIN "
             f"({'; '.join(bad.values())}), which shopping feeds reject.",
             {"page": page.final_url, "invalid": list(bad.values())},
@@ -134,8 +144,24 @@ def _noindex(page: Page, crawler: str) -> list[str]:
     return reasons
 
 
-@rule("product-page-noindex", needs=("robots",))
-def product_page_noindex(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
+class ProductPageNoindexOptions(TypedDict):
+    crawlers: list[str]  # robots.txt user-agent names
+
+
+class ProductPageNoindexEvidence(Evidence):
+    page: str
+    crawlers: list[str]  # each crawler's verdict: allowed, or hidden and by what
+
+
+@rule(
+    "product-page-noindex",
+    needs=("robots",),
+    evidence=ProductPageNoindexEvidence,
+    options=ProductPageNoindexOptions,
+)
+def product_page_noindex(
+    ctx: ProductContext, options: ProductPageNoindexOptions
+) -> Iterator[Found[ProductPageNoindexEvidence]]:
     response, page, robots = ctx.response, ctx.page, ctx.robots
     if response is None:
         raise Skip("the manifest gives no product page URL")
@@ -169,7 +195,7 @@ def product_page_noindex(ctx: ProductContext, options: dict[str, Any]) -> Iterat
         fixes.append('remove "noindex" from the page\'s robots meta tag and X-Robots-Tag header')
     if by_robots:
         fixes.append(f"allow {urls.path_of(url) or '/'} in robots.txt for these crawlers")
-    yield Issue(
+    yield Found(
         f"The product page of {ctx.product.name} is hidden from {', '.join(hidden)} by {how}, "
         "so customers searching Google (or its Shopping tab) will not find it.",
         {"page": url, "crawlers": verdicts},
@@ -180,10 +206,26 @@ def product_page_noindex(ctx: ProductContext, options: dict[str, Any]) -> Iterat
 # --- not-in-sitemap ---------------------------------------------------------------------------
 
 
-@rule("not-in-sitemap", needs=(PAGE, Need("sitemaps", files="max_files")))
+class NotInSitemapOptions(TypedDict):
+    max_files: int
+
+
+class NotInSitemapEvidence(Evidence):
+    page: str
+    sitemaps_read: list[str]  # the first ten
+    found_via: str  # robots.txt or /sitemap.xml
+    urls_listed: int
+
+
+@rule(
+    "not-in-sitemap",
+    needs=(PAGE, Need("sitemaps", files="max_files")),
+    evidence=NotInSitemapEvidence,
+    options=NotInSitemapOptions,
+)
 def not_in_sitemap(
-    ctx: ProductContext | LandingContext, options: dict[str, Any]
-) -> Iterator[Issue]:
+    ctx: ProductContext | LandingContext, options: NotInSitemapOptions
+) -> Iterator[Found[NotInSitemapEvidence]]:
     sitemaps, page = ctx.sitemap, ctx.page
     assert page is not None
     if sitemaps is None:
@@ -202,7 +244,7 @@ def not_in_sitemap(
         what = f"The product page of {ctx.product.name}"
     else:
         what = f"The campaign's landing page {urls.path_of(page.final_url) or '/'}"
-    yield Issue(
+    yield Found(
         f"{what} is not in the site's sitemap, so search engines and shopping crawlers may "
         "find it late or not at all.",
         {

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NotRequired, cast
 from urllib.parse import urlsplit
 
-from cxlint.checks import Skip, rule
+from cxlint.checks import Found, NoOptions, Skip, rule
 from cxlint.checks.context import SiteContext
-from cxlint.model import Issue
+from cxlint.checks.evidence import Evidence
 
 # What to check first, by how the connection failed (the fetcher's error kinds).
 _UNREACHABLE_FIXES = {
@@ -26,13 +26,19 @@ _UNREACHABLE_FIX = (
 )
 
 
-@rule("site-unreachable", needs=())
-def site_unreachable(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issue]:
+class SiteUnreachableEvidence(Evidence):
+    tried: list[str]  # the addresses tried, and how each failed
+
+
+@rule("site-unreachable", needs=(), evidence=SiteUnreachableEvidence)
+def site_unreachable(
+    ctx: SiteContext, options: NoOptions
+) -> Iterator[Found[SiteUnreachableEvidence]]:
     outage = ctx.unreachable
     if outage is None:
         return  # the site answered at least once: any trouble is each page's own finding
     what = "refuses cxlint" if outage.kind == "refused" else "cannot be reached"
-    yield Issue(
+    yield Found(
         f"The site {outage.origin} {what}: {outage.cause}, so nothing of the campaign on it "
         "could be checked.",
         {"tried": list(outage.tried)},
@@ -41,16 +47,31 @@ def site_unreachable(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issu
     )
 
 
-@rule("search-not-found", needs=("site_search",))
-def search_not_found(ctx: SiteContext, options: dict[str, Any]) -> Iterator[Issue]:
+class SearchNotFoundEvidence(Evidence):
+    # what the discovery of the site's search found, as it says it (cxlint.discover)
+    method: NotRequired[str]  # how a search was found that does not work
+    source: NotRequired[str]
+    broken: NotRequired[str]  # the search address that does not work
+    tried: list[str]  # each discovery step, in words
+
+
+# its keys taken from the discovery's account, in the order it gives them
+_DISCOVERY_KEYS = frozenset(SearchNotFoundEvidence.__annotations__) - {"tried", "partial_page"}
+
+
+@rule("search-not-found", needs=("site_search",), evidence=SearchNotFoundEvidence)
+def search_not_found(
+    ctx: SiteContext, options: NoOptions
+) -> Iterator[Found[SearchNotFoundEvidence]]:
     if ctx.unreachable is not None:  # no search could be looked for: site-unreachable says why
         raise Skip(ctx.unreachable.reason)
     if ctx.search.get("template"):
         return
     reason = ctx.search.get("reason", "the manifest has no site.search")
-    evidence = {k: v for k, v in ctx.search.items() if k not in ("tried", "reason")}
+    given = {k: v for k, v in ctx.search.items() if k in _DISCOVERY_KEYS}
+    evidence = cast(SearchNotFoundEvidence, given)  # the keys are its own, checked above
     evidence["tried"] = _tried(ctx.search.get("tried", []))
-    yield Issue(
+    yield Found(
         f"No working site search was found ({reason}), so no product's search could be checked.",
         evidence,
     )

@@ -4,13 +4,13 @@ the page's product data, its stock label and buy button, and its words."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import NotRequired
 
 from cxlint import regions, stock_words
-from cxlint.checks import rule
+from cxlint.checks import Found, NoOptions, rule
 from cxlint.checks.context import ProductContext
+from cxlint.checks.evidence import Evidence
 from cxlint.checks.offers import offers_for
-from cxlint.model import Issue
 from cxlint.page import Page
 from cxlint.text import visible
 
@@ -83,8 +83,18 @@ def _near_anchors(page: Page, text: str) -> list[tuple[int, int]]:
     return merged
 
 
-@rule("product-unavailable")
-def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterator[Issue]:
+class ProductUnavailableEvidence(Evidence):
+    page: str
+    product_data: NotRequired[list[str]]  # each availability its product data states, and where
+    page_shows: NotRequired[list[str]]  # the markup that says it cannot be bought
+    read_from: NotRequired[str]  # the product's block it was read in
+    page_says: NotRequired[str]  # the words that say it, with a little of their context
+
+
+@rule("product-unavailable", evidence=ProductUnavailableEvidence)
+def product_unavailable(
+    ctx: ProductContext, options: NoOptions
+) -> Iterator[Found[ProductUnavailableEvidence]]:
     product, page = ctx.product, ctx.page
     assert page is not None
     offers = [o for o in offers_for(page, product) if o.availability]
@@ -95,7 +105,7 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
     home = ctx.home if ctx.home is not None and ctx.home.final_url != page.final_url else None
     says_gone, says_later = _said(page, home)
     label, markup = _stock_markup(page)
-    evidence: dict[str, Any] = {"page": page.final_url}
+    evidence: ProductUnavailableEvidence = {"page": page.final_url}
     if stated:
         evidence["product_data"] = stated[:5]
     name = product.name
@@ -107,7 +117,7 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
         evidence["page_shows"] = markup
         if page.product_region:
             evidence["read_from"] = f"the product's own block: {page.product_region}"
-        yield Issue(
+        yield Found(
             f"The product page of {name} cannot be bought from: {_markup_sentence(page)}.",
             evidence,
         )
@@ -116,7 +126,7 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
         what = _GONE[gone[0]]
         if says_gone:
             evidence["page_says"] = says_gone
-        yield Issue(
+        yield Found(
             f"The product page says {name} is {what} (its product data: {gone[0]}), "
             "so customers the campaign sends cannot buy it.",
             evidence,
@@ -128,14 +138,14 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
         if label and page.product_region:
             evidence["read_from"] = f"the stock label in the product's block: {page.product_region}"
         contradiction = " although its product data says it is in stock" if in_stock else ""
-        yield Issue(
+        yield Found(
             f"The product page of {name} tells customers it cannot be bought{contradiction}.",
             evidence,
         )
     elif later:
         if says_later:
             evidence["page_says"] = says_later
-        yield Issue(
+        yield Found(
             f"{name} is {_LATER[later[0]]} (its product data: {later[0]}): customers can order "
             "it but will not get it right away.",
             evidence,
@@ -145,7 +155,7 @@ def product_unavailable(ctx: ProductContext, options: dict[str, Any]) -> Iterato
         )
     elif says_later:
         evidence["page_says"] = says_later
-        yield Issue(
+        yield Found(
             f"The product page of {name} offers it only as a pre-order or back order.",
             evidence,
             fix="Make sure the campaign says so, or wait for stock before the campaign runs.",

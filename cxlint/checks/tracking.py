@@ -6,22 +6,33 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from cxlint import urls
-from cxlint.checks import Need, Skip, rule
+from cxlint.checks import Found, Need, Skip, rule
 from cxlint.checks.context import LandingContext
-from cxlint.checks.evidence import chain
-from cxlint.model import Hop, Issue
+from cxlint.checks.evidence import Evidence, HopEvidence, LostParameter, chain
+from cxlint.model import Hop
 from cxlint.probes import SENTINELS, gets_click_ids
 from cxlint.text import fold
 
 # --- tracking-dropped ----------------------------------------------------------------------
 
 
-def _losses(hops: list[Hop], params: list[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+class TrackingDroppedOptions(TypedDict):
+    parameters: list[str]
+    without_click_ids: list[str]
+
+
+class TrackingDroppedEvidence(Evidence):
+    chain: list[HopEvidence]
+    lost: list[LostParameter]  # the campaign's parameters, then the click ids
+    click_ids_tested_with: NotRequired[str]  # the link asked again with gclid/fbclid
+
+
+def _losses(hops: list[Hop], params: list[tuple[str, str]]) -> dict[str, LostParameter]:
     """Each parameter the chain loses or changes, with the exact hop that did it."""
-    lost: dict[str, dict[str, Any]] = {}
+    lost: dict[str, LostParameter] = {}
     for index in range(1, len(hops)):
         here = dict(urls.query_params(hops[index].url))
         for key, value in params:
@@ -49,8 +60,12 @@ def _losses(hops: list[Hop], params: list[tuple[str, str]]) -> dict[str, dict[st
 @rule(
     "tracking-dropped",
     needs=(Need("click_ids_probe", quiet_channels="without_click_ids"),),
+    evidence=TrackingDroppedEvidence,
+    options=TrackingDroppedOptions,
 )
-def tracking_dropped(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+def tracking_dropped(
+    ctx: LandingContext, options: TrackingDroppedOptions
+) -> Iterator[Found[TrackingDroppedEvidence]]:
     watched = set(options["parameters"])
     original = [
         (k, v)
@@ -68,7 +83,7 @@ def tracking_dropped(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
     ids = _losses(sentinel.chain, list(SENTINELS)) if sentinel and sentinel.redirected else {}
     if not lost and not ids:
         return
-    evidence: dict[str, Any] = {
+    evidence: TrackingDroppedEvidence = {
         "chain": chain(ctx.response),
         "lost": [*lost.values(), *ids.values()],
     }
@@ -86,7 +101,7 @@ def tracking_dropped(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
             "that Google and Meta add to ad clicks"
         )
     first = min([*lost.values(), *ids.values()], key=lambda item: item["hop"])
-    yield Issue(
+    yield Found(
         f"A redirect loses {' and '.join(parts)}, so the campaign's visits will be credited "
         "to someone else.",
         evidence,
@@ -96,6 +111,24 @@ def tracking_dropped(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
 
 
 # --- tracking-missing ----------------------------------------------------------------------
+
+
+class TrackingMissingOptions(TypedDict):
+    required: list[str]  # a parameter, or "a|b" for either
+
+
+class TrackingMissingEvidence(Evidence, total=False):
+    url: str  # the link as written (a space, a second '?')
+    swallowed: list[str]  # names read as part of the value before a second '?'
+    misspelt: list[str]
+    missing: list[str]
+    parameters: list[str]  # the link's parameters, name=value
+    empty: list[str]  # missing ones written without a value
+    parameter: str  # a utm_* name spelt two ways across the campaign
+    spellings: list[str]  # each spelling and the links using it
+    utm_campaign: str
+    campaign_id: str
+
 
 _SEPARATORS = re.compile(r"[\s\-.]+")
 
@@ -125,7 +158,7 @@ def _campaign_spellings(links: tuple[tuple[str, str], ...]) -> Spellings:
     return found
 
 
-def _spelling_splits(ctx: LandingContext) -> Iterator[Issue]:
+def _spelling_splits(ctx: LandingContext) -> Iterator[Found[TrackingMissingEvidence]]:
     """Values of one utm_* key that differ only in case or spaces across the campaign's links:
     analytics counts "Email" and "email" as two mediums. Reported on the links whose spelling
     is not the campaign's usual one (the most used; the first written on a tie)."""
@@ -139,7 +172,7 @@ def _spelling_splits(ctx: LandingContext) -> Iterator[Issue]:
         usual = max(spellings, key=lambda v: len(spellings[v]))
         if value == usual:
             continue
-        yield Issue(
+        yield Found(
             f"{key} is '{value}' here but '{usual}' on other links of the campaign, so "
             "analytics splits the campaign's visits into two rows.",
             {
@@ -151,12 +184,16 @@ def _spelling_splits(ctx: LandingContext) -> Iterator[Issue]:
         )
 
 
-@rule("tracking-missing", needs=())
-def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+@rule(
+    "tracking-missing", needs=(), evidence=TrackingMissingEvidence, options=TrackingMissingOptions
+)
+def tracking_missing(
+    ctx: LandingContext, options: TrackingMissingOptions
+) -> Iterator[Found[TrackingMissingEvidence]]:
     written = ctx.landing.url_as_written.strip()
     query = _query_as_written(written)
     if re.search(r"\s", written):
-        yield Issue(
+        yield Found(
             "The campaign link contains a space, which e-mail programs, QR readers and "
             "analytics each cut or encode differently.",
             {"url": written},
@@ -167,7 +204,7 @@ def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
     swallowed = re.findall(r"\?([^=&?#]+)=", query)
     if "?" in query:
         lost = f"{', '.join(swallowed)} is" if swallowed else "what follows it is"
-        yield Issue(
+        yield Found(
             f"The campaign link has a second '?', so {lost} read as part of the value before "
             "it, and analytics never sees it.",
             {"url": written, "swallowed": swallowed},
@@ -185,7 +222,7 @@ def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
         if _canonical_key(k).startswith("utm_") and _canonical_key(k) != k
     }
     if misspelt:
-        yield Issue(
+        yield Found(
             "The campaign link writes "
             + ", ".join(f"'{k}' for '{meant}'" for k, meant in misspelt.items())
             + ": analytics only reads the exact lower-case names.",
@@ -204,7 +241,7 @@ def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
             missing.append(" or ".join(choices))
             empty += [c for c in choices if c in blank]
     if missing:
-        yield Issue(
+        yield Found(
             f"The campaign link has no {', '.join(missing)}, so analytics cannot tell which "
             "campaign and channel its visits came from.",
             {"missing": missing, "parameters": [f"{k}={v}" for k, v in params], "empty": empty},
@@ -219,7 +256,7 @@ def tracking_missing(ctx: LandingContext, options: dict[str, Any]) -> Iterator[I
 
     campaign_values = [v for k, v in params if k == "utm_campaign"]
     if ctx.campaign.id and campaign_values and campaign_values[0] != ctx.campaign.id:
-        yield Issue(
+        yield Found(
             f"utm_campaign is '{campaign_values[0]}', not the campaign's id '{ctx.campaign.id}', "
             "so its visits are counted under another campaign name.",
             {"utm_campaign": campaign_values[0], "campaign_id": ctx.campaign.id},

@@ -5,16 +5,16 @@ from __future__ import annotations
 import functools
 import ipaddress
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
 from cxlint import urls
-from cxlint.checks import rule
+from cxlint.checks import Found, rule
 from cxlint.checks.context import LandingContext
-from cxlint.checks.evidence import chain
-from cxlint.model import Issue, Response
+from cxlint.checks.evidence import Evidence, HopEvidence, chain
+from cxlint.model import Response
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -65,28 +65,48 @@ def _redirects(response: Response) -> int:
 # --- redirect-chain ------------------------------------------------------------------------
 
 
-@rule("redirect-chain", needs=())
-def redirect_chain(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class RedirectChainOptions(TypedDict):
+    max_hops: int
+    crawler_limit: int
+    vanity_channels: list[str]
+
+
+# the hop that leaves https, between which addresses ("from" is a keyword: written as a dict)
+_Downgrade = TypedDict("_Downgrade", {"hop": int, "from": str, "to": str}, total=False)
+
+
+class RedirectChainEvidence(Evidence, _Downgrade):
+    chain: list[HopEvidence]
+    redirect_count: int
+    error: NotRequired[str | None]  # the loop, as the fetcher words it
+    display_domain: NotRequired[str]  # the domain the link shows
+    other_domains: NotRequired[list[str]]  # the domains it passes through, with their hops
+
+
+@rule("redirect-chain", needs=(), evidence=RedirectChainEvidence, options=RedirectChainOptions)
+def redirect_chain(
+    ctx: LandingContext, options: RedirectChainOptions
+) -> Iterator[Found[RedirectChainEvidence]]:
     response = ctx.response
     hops = response.chain
     count = _redirects(response)
-    evidence = {"chain": chain(response), "redirect_count": count}
+    evidence: RedirectChainEvidence = {"chain": chain(response), "redirect_count": count}
     limit = options["crawler_limit"]
     if response.error_kind == "redirect-loop":
-        yield Issue(
+        yield Found(
             "The campaign link redirects in a loop and never reaches a page.",
             evidence | {"error": response.error},
             fix="Fix the redirect rules so that the campaign URL ends on one page with HTTP 200.",
         )
     elif response.error_kind == "too-many-redirects" or count > limit:
-        yield Issue(
+        yield Found(
             f"The campaign link goes through more than {limit} redirects; browsers and search "
             "and ad crawlers give up before they reach the page.",
             evidence,
             fix="Redirect the campaign URL straight to its final page, in one step.",
         )
     elif count > options["max_hops"]:
-        yield Issue(
+        yield Found(
             f"The campaign link goes through {count} redirects before its page (more than "
             f"{options['max_hops']}); each one costs visitors time and can lose tracking.",
             evidence,
@@ -97,7 +117,7 @@ def redirect_chain(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Iss
     for index in range(1, len(hops)):
         before, after = hops[index - 1].url, hops[index].url
         if _scheme(before) == "https" and _scheme(after) == "http":
-            yield Issue(
+            yield Found(
                 f"A redirect moves visitors from a secure https address to plain http "
                 f"({urls.origin(after)}), where browsers warn and networks can read the page.",
                 evidence | {"hop": index, "from": before, "to": after},
@@ -118,7 +138,7 @@ def redirect_chain(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Iss
         final = registrable_domain(hops[-1].url)
         ends_away = final != display
         domains = ", ".join(dict.fromkeys(away.values()))
-        yield Issue(
+        yield Found(
             (
                 f"The campaign link shows {display} but ends on {final}: ad platforms reject "
                 "ads whose final page is on another domain than the one displayed."
@@ -141,8 +161,22 @@ def redirect_chain(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Iss
 # --- insecure-url --------------------------------------------------------------------------
 
 
-@rule("insecure-url", needs=())
-def insecure_url(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue]:
+class InsecureUrlOptions(TypedDict):
+    allow_local: bool
+
+
+class InsecureUrlEvidence(Evidence, total=False):
+    final_url: str  # the page served over http
+    url: str  # the campaign link written with http://
+    chain: list[HopEvidence]
+    page: str  # the page whose forms send over http
+    forms: list[str]  # their actions
+
+
+@rule("insecure-url", needs=(), evidence=InsecureUrlEvidence, options=InsecureUrlOptions)
+def insecure_url(
+    ctx: LandingContext, options: InsecureUrlOptions
+) -> Iterator[Found[InsecureUrlEvidence]]:
     response = ctx.response
 
     def plain(url: str) -> bool:
@@ -151,7 +185,7 @@ def insecure_url(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue
     reached = response.error is None and response.status is not None and response.status < 400
     page_plain = reached and plain(response.final_url)
     if page_plain:
-        yield Issue(
+        yield Found(
             "The landing page is served over plain http: browsers mark it “Not secure” and "
             "anyone on the network can read or change it.",
             {"final_url": response.final_url, "chain": chain(response)},
@@ -159,7 +193,7 @@ def insecure_url(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue
         )
     elif plain(ctx.landing.url):
         moved = reached and _scheme(response.final_url) == "https"
-        yield Issue(
+        yield Found(
             "The campaign link starts with http://"
             + (
                 "; the site moves it to https, but the first request and its tracking "
@@ -178,7 +212,7 @@ def insecure_url(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue
     home = urls.origin(page.final_url) if page_plain else None
     forms = [f for f in page.forms if plain(f.action) and urls.origin(f.action) != home]
     if forms:
-        yield Issue(
+        yield Found(
             f"A form on the landing page sends what visitors type to {forms[0].action} over "
             "plain http, where anyone on the network can read it.",
             {"page": page.final_url, "forms": [f.action for f in forms]},
@@ -189,15 +223,29 @@ def insecure_url(ctx: LandingContext, options: dict[str, Any]) -> Iterator[Issue
 # --- slow-page -----------------------------------------------------------------------------
 
 
-@rule("slow-page")
-def slow_page(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
+class SlowPageOptions(TypedDict):
+    max_seconds: float
+    max_kb: float
+
+
+class SlowPageEvidence(Evidence, total=False):
+    seconds: float
+    budget_seconds: float
+    hops: list[str]  # each request of the chain and its time
+    html_kb: float
+    budget_kb: float
+    truncated: bool  # the HTML was cut at the size limit: it weighs more
+
+
+@rule("slow-page", evidence=SlowPageEvidence, options=SlowPageOptions)
+def slow_page(ctx: Any, options: SlowPageOptions) -> Iterator[Found[SlowPageEvidence]]:
     response: Response = ctx.response
     seconds, budget = response.elapsed, options["max_seconds"]
     if seconds > budget:
         redirects = _redirects(response)
         in_redirects = sum(h.elapsed for h in response.chain[:-1]) if redirects else 0.0
         detail = f", {in_redirects:.1f} s of it in {redirects} redirects" if redirects else ""
-        yield Issue(
+        yield Found(
             f"The page took {seconds:.1f} s to arrive (budget {budget:g} s){detail}; visitors "
             "on phones leave pages that are slow to appear.",
             {
@@ -212,10 +260,12 @@ def slow_page(ctx: Any, options: dict[str, Any]) -> Iterator[Issue]:
     if size_kb > options["max_kb"] or response.truncated:
         more = "more than " if response.truncated else ""
         shown = f"{size_kb:,.0f}" if size_kb >= 10 else f"{size_kb:.1f}"
-        yield Issue(
+        weight: SlowPageEvidence = {"html_kb": round(size_kb, 1), "budget_kb": options["max_kb"]}
+        if response.truncated:
+            weight["truncated"] = True
+        yield Found(
             f"The page's HTML alone weighs {more}{shown} KB (budget {options['max_kb']:,g} KB), "
             "before any image or script; it is slow to load on a phone connection.",
-            {"html_kb": round(size_kb, 1), "budget_kb": options["max_kb"]}
-            | ({"truncated": True} if response.truncated else {}),
+            weight,
             fix="Move inlined images, fonts and data out of the HTML and load them as files.",
         )
