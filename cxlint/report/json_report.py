@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from cxlint.model import Check, Finding, Location, RunResult, Subject, SubjectResult
 from cxlint.report import summary
@@ -96,23 +97,39 @@ def render(result: RunResult, **_: Any) -> bytes:
     return b"".join(stream(result))
 
 
+# Values orjson would write its own way are handed to `default`, as json.dumps(default=str)
+# did: a dataclass or a datetime in evidence reads as its str(), not as an object.
+_OPTIONS = (
+    orjson.OPT_INDENT_2
+    | orjson.OPT_NON_STR_KEYS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+)
+
+
+def dumps(data: Any) -> bytes:
+    """`data` as indented JSON, UTF-8: json.dumps(indent=2, ensure_ascii=False, default=str)'s
+    text, but for floats under 1e-4 ("0.00001", not "1e-05"), written in C (orjson) about
+    ten times faster: at 20,000 subjects the report cost a second of CPU at the run's end."""
+    return orjson.dumps(data, default=str, option=_OPTIONS)
+
+
 def stream(result: RunResult, **_: Any) -> Iterator[bytes]:
-    """The report in pieces, the same bytes as one json.dumps(indent=2) of it: a subject at a
-    time, so that 20,000 subjects never exist as one tree of dicts and one string at once
-    (that doubled a run's peak memory at its very end)."""
-    dumps = functools.partial(json.dumps, indent=2, ensure_ascii=False, default=str)
+    """The report in pieces, the same bytes as one dumps() of it: a subject at a time, so that
+    20,000 subjects never exist as one tree of dicts and one string at once (that doubled a
+    run's peak memory at its very end)."""
     text = dumps(to_dict(result, subjects=False))
-    head, tail = text.split('"subjects": []', 1)
+    head, tail = text.split(b'"subjects": []', 1)
     if not result.subjects:
-        yield (text + "\n").encode()
+        yield text + b"\n"
         return
-    yield (head + '"subjects": [\n').encode()
+    yield head + b'"subjects": [\n'
     last = len(result.subjects) - 1
     for index, subject in enumerate(result.subjects):
         # JSON strings hold no raw newlines: re-indenting line by line is safe
-        item = "    " + dumps(_subject(subject)).replace("\n", "\n    ")
-        yield (item + (",\n" if index < last else "\n")).encode()
-    yield ("  ]" + tail + "\n").encode()
+        item = b"    " + dumps(_subject(subject)).replace(b"\n", b"\n    ")
+        yield item + (b",\n" if index < last else b"\n")
+    yield b"  ]" + tail + b"\n"
 
 
 def from_dict(data: dict[str, Any]) -> RunResult:
