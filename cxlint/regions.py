@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from cxlint import stock_words
-from cxlint.text import fold
+from cxlint.text import collapse, fold
 from cxlint.tree import Element, text
 
 # Private-use characters put into the tree's text while regions are read (never in a page's
@@ -48,12 +48,16 @@ OLD = "\ue001"
 END_OLD = "\ue002"
 PRODUCT, END_PRODUCT = "\ue003", "\ue004"  # around the product's block, inside the main one
 _UNMARK = str.maketrans({OLD: None, END_OLD: None, PRODUCT: None, END_PRODUCT: None})
-_PLAIN = str.maketrans({SEP: " ", OLD: None, END_OLD: None, PRODUCT: None, END_PRODUCT: None})
+_MARKS = (SEP, OLD, END_OLD, PRODUCT, END_PRODUCT)
 
 
 def words_of(element: Element, limit: int = 200) -> str:
     """An element's text as a visitor reads it, whitespace collapsed, at most `limit` characters."""
-    return " ".join(text(element).translate(_PLAIN).split())[:limit]
+    words = text(element)
+    for mark in _MARKS:  # str.replace in C, where translate() looks up every character
+        if mark in words:
+            words = words.replace(mark, " " if mark == SEP else "")
+    return collapse(words)[:limit]
 
 
 # Elements whose text is a block of its own: text on either side of one is never one phrase
@@ -273,7 +277,7 @@ class Regions:
         if OLD in words:  # str.replace runs in C; translate with a table would not
             words = words.replace(OLD, "").replace(END_OLD, "")
         # one split of the whole text, not one a block: SEP is no whitespace, it stays
-        words = " ".join(words.split())
+        words = collapse(words)
         start, end = words.find(PRODUCT), words.find(END_PRODUCT)
         if start >= 0 and end > start:
             product = _blocks(words[start + 1 : end])
@@ -281,7 +285,7 @@ class Regions:
         main = _blocks(words)
         if self.product is self.main:
             return main, main
-        return main, _blocks(" ".join(words_of(self.product, 10**9).split()))
+        return main, _blocks(words_of(self.product, 10**9))
 
 
 def _blocks(words: str) -> list[str]:

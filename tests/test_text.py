@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxlint.text import contains, contains_any_spelling, fold, format_characters, model_variants
+from cxlint.text import (
+    SPACES,
+    collapse,
+    contains,
+    contains_any_spelling,
+    fold,
+    format_characters,
+    model_variants,
+)
 
 
 @pytest.mark.parametrize(
@@ -145,3 +153,18 @@ def test_the_format_characters_scanned_are_all_there_are() -> None:
     assert found == format_characters(everything)
     assert found == [chr(c) for r in everything for c in r if unicodedata.category(chr(c)) == "Cf"]
     assert {"\u00ad", "\u200b", "\u200c", "\u200d", "\u200e", "\u2060", "\ufeff"} <= set(found)
+
+
+def test_collapse_knows_every_space_python_splits_at() -> None:
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()} - {" "}
+    assert set(SPACES) == spaces
+
+
+# long texts (the replace path) and short ones, of words and every kind of space
+_PIECES = st.sampled_from(["a", "bé", "\u200b", "x" * 300, " " * 40, *SPACES, " "])
+
+
+@given(st.lists(_PIECES, max_size=60).map("".join))
+@settings(max_examples=300)
+def test_collapse_is_the_split_and_join_it_replaces(text: str) -> None:
+    assert collapse(text) == " ".join(text.split())
