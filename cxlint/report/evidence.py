@@ -1,11 +1,19 @@
 """Evidence as short lines for people: the redirect chain as hops, searches as counts.
-Shared by the text, Markdown and JUnit reporters so they say the same thing."""
+Shared by the text, Markdown and JUnit reporters so they say the same thing.
+
+The keys drawn in their own way are those of the rules' contract, `checks.evidence.Drawn`,
+each of one type in every rule (a test holds the rules to it); any other key of a rule's
+evidence is drawn as "key: value", and those kept for machines (`FOR_MACHINES`) not at all.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 from urllib.parse import urlsplit
+
+from cxlint.checks.evidence import FOR_MACHINES, Drawn, HopEvidence, LostParameter, SearchQuery
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -29,7 +37,7 @@ def _path(url: str) -> str:
     return urlsplit(url).path or "/"
 
 
-def chain_line(chain: list[dict[str, Any]], origin: str | None = None) -> str:
+def chain_line(chain: list[HopEvidence], origin: str | None = None) -> str:
     steps = []
     for hop in chain:
         steps.append(short_url(hop["url"], origin))
@@ -37,29 +45,40 @@ def chain_line(chain: list[dict[str, Any]], origin: str | None = None) -> str:
     return " → ".join(steps)
 
 
-def lines(evidence: dict[str, Any], origin: str | None = None) -> list[str]:
+def lost_lines(lost: list[LostParameter]) -> list[str]:
+    """One line per hop and fate: "utm_source, utm_medium: dropped at hop 1 (/go → /lp)"."""
+    out = []
+    groups: dict[tuple[int, str], list[LostParameter]] = {}
+    for item in lost:
+        groups.setdefault((item["hop"], item["what"]), []).append(item)
+    for (hop, what), items in groups.items():
+        names = ", ".join(i["parameter"] for i in items)
+        step = f"{_path(items[0]['from'])} → {_path(items[0]['to'])}"
+        out.append(f"{names}: {what} at hop {hop} ({step})")
+    return out
+
+
+def query_line(query: SearchQuery) -> str:
+    """'search "V710" (model): 3 results, rank 2'."""
+    rank = query["rank"]
+    where = f"rank {rank}" if rank != "absent" else "product absent"
+    extra = f" — {query['error']}" if query.get("error") else ""
+    count = f"{query['results']} result{'' if query['results'] == 1 else 's'}"
+    return f'search "{query["query"]}" ({query["kind"]}): {count}, {where}{extra}'
+
+
+def lines(evidence: Mapping[str, Any], origin: str | None = None) -> list[str]:
     """One line per piece of evidence, most telling first."""
+    drawn = cast(Drawn, evidence)  # its keys of the contract have the contract's types
     out: list[str] = []
     for key, value in evidence.items():
         if key == "chain" and value:
-            out.append("redirects: " + chain_line(value, origin))
+            out.append("redirects: " + chain_line(drawn["chain"], origin))
         elif key == "lost":
-            # one line per hop and fate: "utm_source, utm_medium dropped at hop 1 (/go → /lp)"
-            groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
-            for item in value:
-                groups.setdefault((item["hop"], item["what"]), []).append(item)
-            for (hop, what), items in groups.items():
-                names = ", ".join(i["parameter"] for i in items)
-                step = f"{_path(items[0]['from'])} → {_path(items[0]['to'])}"
-                out.append(f"{names}: {what} at hop {hop} ({step})")
+            out += lost_lines(drawn["lost"])
         elif key == "queries":
-            for q in value:
-                rank = q["rank"]
-                where = f"rank {rank}" if rank != "absent" else "product absent"
-                extra = f" — {q['error']}" if q.get("error") else ""
-                count = f"{q['results']} result{'' if q['results'] == 1 else 's'}"
-                out.append(f'search "{q["query"]}" ({q["kind"]}): {count}, {where}{extra}')
-        elif key in ("top", "product_urls") or value in (None, "", [], {}):
+            out += [query_line(q) for q in drawn["queries"]]
+        elif key in FOR_MACHINES or value in (None, "", [], {}):
             continue
         elif isinstance(value, list):
             out.append(f"{key.replace('_', ' ')}: " + ", ".join(safe(v) for v in value))

@@ -22,15 +22,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 import jinja2
 
 from cxlint.catalogue import Rule
+from cxlint.checks.evidence import FOR_MACHINES, Drawn, HopEvidence, LostParameter, SearchQuery
 from cxlint.model import SEVERITIES, Finding, RunResult, Subject, SubjectResult, help_uri
 from cxlint.report import baseline_line, rules_of, subject_status, summary, when
-from cxlint.report.evidence import lines, safe, short_url
+from cxlint.report.evidence import lost_lines, safe, short_url
 from cxlint.report.priorities import GROUP_ORDER, OTHER, Catalogue, fix_first, owner, owners
 
 TYPE_TITLES = {
@@ -47,9 +48,9 @@ TYPE_CHANNELS = {
     "creative_link": "no channel",
 }
 BASELINE_MARKS = {"new": "new", "present": "still present"}
-# evidence keys drawn specially, or not at all (they only serve other keys)
-_DRAWN = {"chain", "lost", "queries", "looked_for"}
-_HIDDEN = {"top", "product_urls"}
+# evidence keys drawn in their own way (the rules' contract, checks.evidence.Drawn), or not
+# at all (they serve other keys); every other key is a fact, label → values
+_DRAWN = frozenset(Drawn.__annotations__) - FOR_MACHINES
 # passing subjects drawn in the HTML, and per page of their table in the browser
 PAGE_ROWS = 500
 # JSON inside <script>: no "<" (no "</script>", no "<!--"), no ">" or "&" either
@@ -437,6 +438,7 @@ def _data(result: RunResult, rows: list[Row], sets: dict[tuple[Any, ...], CheckS
 
 def _finding(result: RunResult, f: Finding) -> FindingView:
     evidence = f.evidence or {}
+    drawn = cast(Drawn, evidence)  # its keys of the contract have the contract's types
     return FindingView(
         rule=f.rule,
         code=f.code,
@@ -447,21 +449,21 @@ def _finding(result: RunResult, f: Finding) -> FindingView:
         fix=safe(f.fix),
         baseline=f.baseline,
         acknowledged=f.acknowledged,
-        hops=_hops(evidence.get("chain") or [], evidence.get("lost") or [], result.origin),
-        lost=lines({"lost": evidence["lost"]}, result.origin) if evidence.get("lost") else [],
-        queries=[_query(q) for q in evidence.get("queries") or []],
-        missing=_texts(evidence.get("looked_for")),
+        hops=_hops(drawn.get("chain") or [], drawn.get("lost") or [], result.origin),
+        lost=[safe(line) for line in lost_lines(drawn.get("lost") or [])],
+        queries=[_query(q) for q in drawn.get("queries") or []],
+        missing=_texts(drawn.get("looked_for")),
         facts=_facts(evidence, result.origin),
     )
 
 
-def _hops(chain: list[dict[str, Any]], lost: list[dict[str, Any]], origin: str) -> list[HopView]:
+def _hops(chain: list[HopEvidence], lost: list[LostParameter], origin: str) -> list[HopView]:
     """The redirect chain as hops; a parameter lost on the way is marked on the hop before."""
     lost_at: dict[tuple[int, str], str] = {}
     for item in lost:
-        hop = item.get("hop")
-        if isinstance(hop, int) and hop >= 1:
-            lost_at[(hop - 1, item.get("parameter", ""))] = str(item.get("what", "dropped"))
+        at = item.get("hop")
+        if isinstance(at, int) and at >= 1:
+            lost_at[(at - 1, item.get("parameter", ""))] = str(item.get("what", "dropped"))
     hops = []
     for index, hop in enumerate(chain):
         url = safe(hop.get("url", ""))
@@ -491,7 +493,7 @@ def _status_class(status: Any) -> str:
     return {2: "ok", 3: "redirect"}.get(status // 100, "bad")
 
 
-def _query(q: dict[str, Any]) -> dict[str, Any]:
+def _query(q: SearchQuery) -> dict[str, Any]:
     rank = q.get("rank")
     return {
         "query": safe(q.get("query", "")),
@@ -503,7 +505,7 @@ def _query(q: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _texts(value: Any) -> list[str]:
+def _texts(value: str | list[str] | None) -> list[str]:
     if value in (None, "", []):
         return []
     return [safe(v) for v in value] if isinstance(value, list) else [safe(value)]
@@ -513,7 +515,7 @@ def _facts(evidence: dict[str, Any], origin: str) -> list[tuple[str, list[tuple[
     """Every other piece of evidence as label → values, URLs made into links."""
     facts = []
     for key, value in evidence.items():
-        if key in _DRAWN or key in _HIDDEN or value in (None, "", [], {}):
+        if key in _DRAWN or key in FOR_MACHINES or value in (None, "", [], {}):
             continue
         items = value if isinstance(value, list) else [value]
         shown: list[tuple[str, str | None]] = []
