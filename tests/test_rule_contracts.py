@@ -71,3 +71,9 @@ def test_the_keys_reporters_draw_have_one_type_in_every_rule(name: str) -> None:
 
 def test_keys_for_machines_are_part_of_the_contract() -> None:
     assert set(get_type_hints(Drawn)) >= FOR_MACHINES
+
+
+def test_the_options_a_rule_passes_to_its_facts_are_its_own() -> None:
+    for name, spec in SPECS.items():
+        for need in spec.needs:
+            assert set(need.options.values()) <= _keys(spec.options), (name, need)
