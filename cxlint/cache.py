@@ -12,6 +12,12 @@ One SQLite file (the standard library's sqlite3; shards of one run can share it)
 zlib-compressed JSON, not pickle: a cache folder must not be a way to run code. Entries made
 by another cxlint version are dropped, since what a parse extracts changes between versions.
 
+What a first run pays for keeping them is kept small (docs/performance.md, "Round 2: the
+cache"): a page is stored as parsed for this run (a product page no rule reads the links of
+is parsed without them, and its entry says so: a later run that wants them reads the page
+afresh); its main and product text, parts of its whole text, are stored as where they stand
+in it; and entries are written in batches, one transaction each, not one by one.
+
 What the file is trusted with, and what it is never given:
 - Nothing read from it is believed unchecked: every entry's types and shape are checked on
   read (`_valid`), and a bad entry is a miss (the page is fetched and read afresh), never a
@@ -58,7 +64,9 @@ FILE_NAME = "cxlint-cache.sqlite3"
 # header may carry a secret (Set-Cookie, a debug header echoing a key).
 KEPT_HEADERS = ("etag", "last-modified", "content-type", "x-robots-tag")
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
-_FORMAT = 4  # of the facts: entries of another format (or cxlint version) are dropped
+_FORMAT = 5  # of the facts: entries of another format (or cxlint version) are dropped
+_BATCH = 256  # entries written in one transaction
+_INSERT = "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)"
 _OPEN_ATTEMPTS = 50  # opening a file other processes are setting up: about 25 s at most
 # In the file's header (PRAGMA application_id): this database is a cxlint cache ("cxlc").
 _APPLICATION_ID = 0x63786C63
@@ -105,6 +113,11 @@ class Entry:
         )
         return restored
 
+    @property
+    def has_links(self) -> bool:
+        """Whether a page entry holds the page's links (a page parsed without them has none)."""
+        return self.facts.get("links") is not None
+
     def restore_page(self, response: Response) -> tuple[Response, Page]:
         """`restore`, and the page facts of an entry made by `page_facts`."""
         restored = self.restore(response)
@@ -135,6 +148,9 @@ class PageCache:
         # Entries this run wrote: the fetcher already holds their fresh answers, so asking
         # the site again with their validators would only cost a request.
         self._fresh: set[tuple[str, str]] = set()
+        # Entries not yet written: a transaction per entry (a WAL frame and a lock each)
+        # cost more than making the entry; a batch is written at once, and the rest on close.
+        self._pending: dict[tuple[str, str], tuple[Any, ...]] = {}
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -219,6 +235,8 @@ class PageCache:
             facts = json.loads(zlib.decompress(blob))
         except (sqlite3.Error, ValueError, TypeError, zlib.error):
             return None  # a damaged entry (or a locked file) is a miss, never a failed run
+        if kind == PAGE and type(facts) is dict and not _unshare_text(facts):
+            return None
         if not _valid(kind, final_url, status, headers, size, facts):
             return None
         # Stored masked too: when it is the requested URL's masked form, the earlier run ended
@@ -247,18 +265,32 @@ class PageCache:
         if masked is None:
             return
         key = self._mask(url)
-        blob = zlib.compress(json.dumps(masked).encode(), 1)
+        if kind == PAGE:
+            masked = _share_text(masked)
+        blob = zlib.compress(json.dumps(masked, separators=(",", ":")).encode(), 1)
         row = (kind, key, masked_final, response.status, json.dumps(headers))
+        self._pending[kind, key] = (*row, response.size, blob)
+        self._fresh.add((kind, key))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the pending entries in one transaction; when the file cannot take them (full,
+        locked past the busy timeout), they are not kept and the next run reads them afresh."""
+        rows, self._pending = list(self._pending.values()), {}
+        if not rows:
+            return
         try:
-            self._db.execute(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*row, response.size, blob),
-            )
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(_INSERT, rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
         except sqlite3.Error:
-            return  # not kept: the next run reads the page again
-        if (kind, key) not in self._fresh:
-            self.stats["stored"] += 1
-            self._fresh.add((kind, key))
+            return  # not kept: the next run reads those pages again
+        self.stats["stored"] += len(rows)
 
     def _masked(self, kind: str, facts: dict[str, Any]) -> dict[str, Any] | None:
         """`facts` with secrets masked in its free text, or None when masking would change
@@ -291,7 +323,11 @@ class PageCache:
         return holds_secret("\n".join(plain), self._secrets)
 
     def close(self) -> None:
-        self._db.close()
+        """Write what is pending, and close the file."""
+        try:
+            self._flush()
+        finally:
+            self._db.close()
 
 
 def _strings_of(value: Any, into: list[str]) -> None:
@@ -386,12 +422,64 @@ def _only_text_masked(kind: str, facts: dict[str, Any], masked: dict[str, Any]) 
 
 _PAGE_TEXT = frozenset({"title", "h1", "text", "main_text", "product_text"})
 
+# A page's texts that are, as a rule, parts of its whole text: stored as where they stand in it
+# ("@text": {name: [start, end]}), not as a second and third copy (two fifths of an entry).
+_SHARED_TEXT = ("main_text", "product_text")
 
-def page_facts(page: Page) -> dict[str, Any]:
+
+def _share_text(facts: dict[str, Any]) -> dict[str, Any]:
+    text = facts.get("text")
+    if type(text) is not str:
+        return facts
+    where: dict[str, list[int]] = {}
+    found: dict[str, list[int]] = {}  # product_text is often main_text itself
+    for name in _SHARED_TEXT:
+        value = facts.get(name)
+        if type(value) is not str or not value:
+            continue
+        span = found.get(value)
+        if span is None:
+            start = text.find(value)
+            if start < 0:
+                continue
+            span = found[value] = [start, start + len(value)]
+        where[name] = span
+    if not where:
+        return facts
+    return {**facts, **dict.fromkeys(where, ""), "@text": where}
+
+
+def _unshare_text(facts: dict[str, Any]) -> bool:
+    """Put back the texts `_share_text` stored as where they stand; False for an entry whose
+    "@text" is not what it writes (a damaged entry: a miss)."""
+    where = facts.pop("@text", None)
+    if where is None:
+        return True
+    text = facts.get("text")
+    if type(where) is not dict or type(text) is not str:
+        return False
+    for name, span in where.items():
+        if name not in _SHARED_TEXT or facts.get(name) != "":
+            return False
+        if type(span) is not list or len(span) != 2:
+            return False
+        start, end = span
+        if type(start) is not int or type(end) is not int or not 0 <= start <= end <= len(text):
+            return False
+        facts[name] = text[start:end]
+    return True
+
+
+def page_facts(page: Page, links: bool = True) -> dict[str, Any]:
     """A page's facts as plain JSON (what `Entry.restore_page` reads back). Written by hand,
-    not by dataclasses.asdict, which took a millisecond a page for the links alone."""
+    not by dataclasses.asdict, which took a millisecond a page for the links alone.
+
+    links=False: the page was parsed without its links (parse_page(links=False)), and the
+    entry says so with links None (`Entry.has_links`), not with a list that says "none"."""
     facts = {name: getattr(page, name) for name in _PLAIN_FIELDS}
-    facts["links"] = [[link.url, link.text, link.rel, link.item] for link in page.links]
+    facts["links"] = (
+        [[link.url, link.text, link.rel, link.item] for link in page.links] if links else None
+    )
     facts["forms"] = [asdict(form) for form in page.forms]
     facts["prices"] = [[str(p.amount), p.currency, p.text, p.marked, p.old] for p in page.prices]
     return facts
@@ -408,7 +496,7 @@ def _page_from_facts(facts: dict[str, Any], response: Response) -> Page:
         chain=response.chain,
         headers=response.headers,
         elapsed=response.elapsed,
-        links=[Link(*link) for link in facts["links"]],
+        links=[Link(*link) for link in facts["links"] or ()],
         forms=[
             Form(
                 **{
@@ -523,7 +611,8 @@ def _valid_page(facts: dict[str, Any]) -> bool:
     for name, check in _PLAIN_CHECKS:
         if name not in facts or not check(facts[name]):
             return False
-    if not _is_links(facts.get("links")):
+    links = facts.get("links")
+    if links is not None and not _is_links(links):  # None: the page was parsed without them
         return False
     forms = facts.get("forms")
     if type(forms) is not list:

@@ -94,7 +94,12 @@ def site(httpserver: HTTPServer) -> Site:
     return shop
 
 
-def check(httpserver: HTTPServer, tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+def check(
+    httpserver: HTTPServer,
+    tmp_path: Path,
+    *extra: str,
+    landing: tuple[str, ...] = ("/go/spring",),
+) -> tuple[int, dict[str, Any]]:
     manifest = tmp_path / "campaign.yaml"
     manifest.write_text(
         yaml.safe_dump(
@@ -113,7 +118,7 @@ def check(httpserver: HTTPServer, tmp_path: Path, *extra: str) -> tuple[int, dic
                     }
                 ],
                 "landing_pages": [
-                    {"url": "/go/spring", "products": ["x1"], "channel": "email"},
+                    {"url": url, "products": ["x1"], "channel": "email"} for url in landing
                 ],
             }
         )
@@ -321,6 +326,12 @@ DAMAGED_ENTRIES = {
     ),
     "a search status that is a word": ("results", _set("facts", "result", "status", "ok")),
     "search chrome that is a number": ("results", _set("facts", "chrome", 5)),
+    "a shared text past the end of the text": (
+        "page",
+        _set("facts", "@text", {"main_text": [0, 10**9]}),
+    ),
+    "a shared text of another field": ("page", _set("facts", "@text", {"title": [0, 1]})),
+    "shared texts that are a list": ("page", _set("facts", "@text", [[0, 1]])),
 }
 
 
@@ -438,3 +449,87 @@ def test_a_damaged_cache_of_ours_is_replaced(
     code, report = check(httpserver, tmp_path, "--cache", str(cache))
     assert code in (0, 1) and report["run"]["stats"]["cache_stored"] >= 3
     assert (cache / "notes.txt").exists() and (cache / (FILE_NAME + ".bak")).exists()
+
+
+# --- what a first run keeps, and how ----------------------------------------------------------
+
+
+def _entries(cache: Path) -> dict[str, dict[str, Any]]:
+    """The page entries' facts by URL path, as stored (inflated, not restored)."""
+    with sqlite3.connect(cache / FILE_NAME) as db:
+        rows = db.execute("SELECT url, facts FROM pages WHERE kind = 'page'").fetchall()
+    db.close()
+    return {url.split("/", 3)[-1]: json.loads(zlib.decompress(blob)) for url, blob in rows}
+
+
+def test_a_page_kept_without_links_is_read_again_by_a_run_that_reads_them(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    # A product page no rule reads the links of is parsed without them, as a run without
+    # --cache parses it, and its entry says so.
+    cache = tmp_path / "cache"
+    site.pages["/lp"] = render_page({"title": "Offer", "h1": "Offer", "body": "Phone X1"})
+    _, first = check(httpserver, tmp_path, "--cache", str(cache), landing=("/lp",))
+    assert _entries(cache)["phones/x1"]["links"] is None
+    assert _entries(cache)["lp"]["links"] is not None
+
+    # A campaign whose landing page is that page reads its links: the entry cannot serve
+    # it, so the page is read afresh (unconditionally) and kept with its links.
+    site.requests.clear()
+    _, second = check(httpserver, tmp_path, "--cache", str(cache), landing=("/phones/x1",))
+    assert ("/phones/x1", None) in site.requests
+    assert second["run"]["stats"]["pages"] == 1
+    assert _entries(cache)["phones/x1"]["links"] is not None
+    (tmp_path / "plain").mkdir()
+    _, fresh = check(httpserver, tmp_path / "plain", landing=("/phones/x1",))
+    assert findings(second) == findings(fresh)
+
+    # and a third run revalidates it
+    site.requests.clear()
+    _, third = check(httpserver, tmp_path, "--cache", str(cache), landing=("/phones/x1",))
+    assert third["run"]["stats"]["pages"] == 0
+    assert findings(third) == findings(second)
+
+
+def test_main_and_product_text_are_kept_as_where_they_stand_in_the_text(
+    site: Site, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _, first = check(httpserver, tmp_path, "--cache", str(cache))
+    stored = _entries(cache)["phones/x1"]
+    assert stored["main_text"] == stored["product_text"] == ""
+    start, end = stored["@text"]["main_text"]
+    assert "Model X1" in stored["text"][start:end]
+
+    entry = PageCache(cache).lookup("page", httpserver.url_for("/phones/x1"))
+    assert entry is not None and "@text" not in entry.facts
+    assert entry.facts["main_text"] == stored["text"][start:end]
+    assert entry.facts["product_text"] == stored["text"][slice(*stored["@text"]["product_text"])]
+
+
+def test_texts_not_in_the_text_are_kept_whole(tmp_path: Path) -> None:
+    cache = PageCache(tmp_path)
+    url = "http://shop.test/p"
+    response = Response(url, url, 200, headers={"etag": '"1"'}, body=b"x")
+    facts = {"text": "Shop Phone X1 $99", "main_text": "Phone X1", "product_text": "elsewhere"}
+    cache.store("page", url, response, facts)
+    cache.close()
+    stored = _entries(tmp_path)["p"]
+    assert stored["@text"] == {"main_text": [5, 13]}
+    assert (stored["main_text"], stored["product_text"]) == ("", "elsewhere")
+
+
+def test_entries_are_written_in_batches_and_the_rest_on_close(tmp_path: Path) -> None:
+    cache = PageCache(tmp_path)
+    count = 2 * 256 + 10  # two whole batches, and a part of one
+    for i in range(count):
+        url = f"http://shop.test/{i}"
+        cache.store("page", url, Response(url, url, 200, headers={"etag": f'"{i}"'}), {"i": i})
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone() == (2 * 256,)
+    db.close()
+    cache.close()
+    assert cache.stats["stored"] == count
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        assert db.execute("SELECT count(*) FROM pages").fetchone() == (count,)
+    db.close()

@@ -68,7 +68,9 @@ class PageStore:
         """A page the run parses. With --cache it is asked for conditionally, and when the
         site says it has not changed (304) its facts come from the cache, not from a parse."""
         entry = self.cache.lookup(PAGE, url) if self.cache else None
-        if entry is None:
+        if entry is None or not (entry.has_links or url in self._without_links):
+            # (an entry of a page parsed without its links: this run reads them, so it reads
+            # the page, and keeps it with its links)
             return await self.source.get(url)
         response = await self.source.get(url, entry.conditional)
         if response.status != 304 or response.error:
@@ -120,8 +122,14 @@ class PageStore:
                 self._since_trim = 0
                 return_free_memory()
 
+    def _links(self, response: Response) -> bool:
+        """Whether a page is parsed with its links (and kept so in the cache: a page parsed
+        with them for a later run that might read them cost a first --cache run a fifth more
+        per product page)."""
+        return response.url not in self._without_links
+
     async def _parse_page(self, response: Response) -> Page:
-        links = self.cache is not None or response.url not in self._without_links
+        links = self._links(response)
         # A page of usual size parses faster than handing it to a thread costs; a big one
         # goes to a worker thread so that the downloads in flight are not stalled behind it,
         # one at a time, as more threads would only compete with the event loop for the GIL.
@@ -133,5 +141,6 @@ class PageStore:
     async def _parse_and_keep(self, response: Response) -> Page:
         page = await self._parse_page(response)
         if self.cache is not None:
-            self.cache.store(PAGE, response.url, response, page_facts(page))
+            facts = page_facts(page, links=self._links(response))
+            self.cache.store(PAGE, response.url, response, facts)
         return page
