@@ -186,18 +186,18 @@ class Builder:
     def ignores(self, entries: list[dict[str, str]] | None, path: JsonPath) -> list[Ignore]:
         result = []
         for i, entry in enumerate(entries or []):
-            self.check_rule_name(entry["rule"], self.src.at((*path, i, "rule")))
+            self.check_rule_name(entry["rule"], (*path, i, "rule"))
             result.append(Ignore(rule=entry["rule"], reason=entry["reason"]))
         return result
 
     def products(self, entries: list[dict[str, Any]]) -> list[Product]:
         products: list[Product] = []
-        first_at: dict[str, Location] = {}
+        first_at: dict[str, int] = {}  # the index of the first product of each id
         for i, entry in enumerate(entries):
             path: JsonPath = ("products", i)
             product_id = entry.get("id") or entry.get("model") or entry["name"]
             if product_id in first_at:
-                line = first_at[product_id].line
+                line = self.src.at(("products", first_at[product_id], "id")).line
                 if "id" in entry:
                     message = f"duplicate product id '{product_id}' (first at line {line})"
                 else:
@@ -208,7 +208,7 @@ class Builder:
                     )
                 self.error(message, self.src.at((*path, "id")))
             else:
-                first_at[product_id] = self.src.at((*path, "id"))
+                first_at[product_id] = i
             product = Product(
                 id=product_id,
                 name=entry["name"],
@@ -219,7 +219,7 @@ class Builder:
                 ignore=self.ignores(entry.get("ignore"), (*path, "ignore")),
             )
             if entry.get("url") is not None:
-                product.url_as_written = self.src.raw.get((*path, "url"), entry["url"])
+                product.url_as_written = self.src.written((*path, "url"), entry["url"])
                 product.url = self.url(entry["url"], (*path, "url"), "the product URL")
             if entry.get("price") is not None:
                 product.price = self.price(entry["price"], (*path, "price"))
@@ -302,7 +302,7 @@ class Builder:
             pages.append(
                 LandingPage(
                     url=self.url(entry["url"], (*path, "url"), "the landing page URL"),
-                    url_as_written=self.src.raw.get((*path, "url"), entry["url"]),
+                    url_as_written=self.src.written((*path, "url"), entry["url"]),
                     channel=entry.get("channel"),
                     products=names,
                     location=self.src.at(path),
@@ -325,7 +325,7 @@ class Builder:
                 )
             creatives.append(
                 Creative(
-                    file=self.src.raw.get((*path, "file"), entry["file"]),
+                    file=self.src.written((*path, "file"), entry["file"]),
                     path=file_path,
                     channel=entry.get("channel"),
                     location=self.src.at(path),
@@ -333,18 +333,19 @@ class Builder:
             )
         return creatives
 
-    def check_rule_name(self, name: str, location: Location) -> bool:
+    def check_rule_name(self, name: str, path: JsonPath, *, key: bool = False) -> bool:
         if self.known_rules is None or name in self.known_rules:
             return True
         hint = suggest(name, self.known_rules) or "; run 'cxlint rules' to list them"
-        self.error(f"unknown rule '{short(name)}'{hint}", location)
+        at = self.src.key_at(path) if key else self.src.at(path)
+        self.error(f"unknown rule '{short(name)}'{hint}", at)
         return False
 
     def rules(self, data: dict[str, Any]) -> dict[str, RuleSetting]:
         settings = {}
         for name, value in data.items():
             location = self.src.key_at(("rules", name))
-            known = self.check_rule_name(name, location)
+            known = self.check_rule_name(name, ("rules", name), key=True)
             if isinstance(value, str):
                 setting = RuleSetting(severity=value, location=location)
             else:

@@ -6,6 +6,10 @@ lists and scalars together with a map from JSON path, like ("products", 0, "pric
 `Location` of that value (and of its key), refusing what a manifest never needs (tags,
 aliases to collections, a second document); `yaml_errors` words broken YAML.
 
+A usual manifest is read first by `yaml_fast`, which keeps only the places a valid manifest's
+campaign needs; the `Source` reads the text again with the converter here the first time it is
+asked for another place (an error's), so every error is placed as exactly as before.
+
 It knows nothing of the schema or of campaigns: `schema_errors` and `build` read its `Source`.
 """
 
@@ -13,13 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from cxlint.errors import UsageError
 from cxlint.manifest.yaml_errors import decode, mark_location, yaml_error
+from cxlint.manifest.yaml_fast import EAGER_DEPTH, FastRead
 from cxlint.model import Location
 
 MAX_DEPTH = 64  # far deeper than any manifest; keeps hostile input from exhausting the stack
@@ -27,8 +31,10 @@ MAX_DEPTH = 64  # far deeper than any manifest; keeps hostile input from exhaust
 JsonPath = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
-_TEXT_TAGS = {_STR, _TAG + "timestamp", _TAG + "merge", _TAG + "value"}  # kept as written
+_NAMES = ("str", "int", "float", "bool", "null", "timestamp", "merge", "value")
+_TAGS = {name: _TAG + name for name in _NAMES}
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAGS[t] for t in ("str", "int", "float", "bool", "null"))
+_TEXT_TAGS = {_STR, _TAGS["timestamp"], _TAGS["merge"], _TAGS["value"]}  # kept as written
 _MAP, _SEQ = _TAG + "map", _TAG + "seq"
 
 
@@ -71,27 +77,82 @@ else:  # pragma: no cover - PyYAML built without libyaml
     _LOADER = _Loader
 
 
-@dataclass
 class Source:
-    """The manifest as plain data, with where each value and key was written."""
+    """The manifest as plain data, with where each value and key was written.
 
-    file: str
-    data: dict[str, Any]
-    values: dict[JsonPath, Location] = field(default_factory=dict)
-    keys: dict[JsonPath, Location] = field(default_factory=dict)
-    raw: dict[JsonPath, str] = field(default_factory=dict)  # scalars' text as written
+    Read by `yaml_fast`, it holds the places of collections and of the first two levels only
+    (`complete` is False) and reads the text again, exactly, the first time another place is
+    asked for: an error's, almost always.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        data: dict[str, Any],
+        values: dict[JsonPath, Location],
+        keys: dict[JsonPath, Location],
+        raw: dict[JsonPath, str] | None = None,  # scalars' text as written; None: not read
+        text: str | None = None,  # kept to read the other places from
+    ) -> None:
+        self.file, self.data, self._values, self._keys = file, data, values, keys
+        self._raw, self._text = raw, text
+
+    @property
+    def complete(self) -> bool:
+        return self._raw is not None
+
+    def _complete(self) -> None:
+        if self._raw is None:
+            assert self._text is not None
+            full = _read(self._text, self.file, _LOADER)  # read before: it cannot fail now
+            self._values, self._keys, self._raw, self._text = full.values, full.keys, full.raw, None
+
+    @property
+    def values(self) -> dict[JsonPath, Location]:
+        self._complete()
+        return self._values
+
+    @property
+    def keys(self) -> dict[JsonPath, Location]:
+        self._complete()
+        return self._keys
+
+    @property
+    def raw(self) -> dict[JsonPath, str]:
+        self._complete()
+        assert self._raw is not None
+        return self._raw
 
     def at(self, path: Iterable[str | int]) -> Location:
         """Where the value at `path` was written (or its nearest written parent)."""
         path = tuple(path)
-        while path not in self.values and path:
+        known = self._values.get(path)
+        if known is not None:
+            return known
+        values = self.values
+        while path not in values and path:
             path = path[:-1]
-        return self.values.get(path, Location(self.file, 1, 1))
+        return values.get(path, Location(self.file, 1, 1))
 
     def key_at(self, path: Iterable[str | int]) -> Location:
         """Where the key naming `path` was written (the value's place when it has no key)."""
         path = tuple(path)
-        return self.keys.get(path) or self.at(path)
+        if len(path) > EAGER_DEPTH:
+            self._complete()
+        return self._keys.get(path) or self.at(path)
+
+    def written(self, path: JsonPath, value: Any) -> Any:
+        """The scalar at `path` as written (before ${VAR}s), `value` if there is none."""
+        if not self.complete:
+            found: Any = self.data
+            for part in path:
+                try:
+                    found = found[part]
+                except (KeyError, IndexError, TypeError):
+                    return value
+            if isinstance(found, str):
+                return found  # a text's scalar is its text; another's, its number or word
+        return self.raw.get(path, value)
 
 
 def parse(text: str | bytes, file: str, max_bytes: int) -> Source:
@@ -103,6 +164,10 @@ def parse(text: str | bytes, file: str, max_bytes: int) -> Source:
     if isinstance(text, bytes):
         text = decode(text, file)
     text = text.removeprefix("\ufeff")
+    fast = FastRead(text, file, _LOADER, _TAGS)
+    data = fast.read()
+    if data is not None:
+        return Source(file, data, fast.values, fast.keys, text=text)
     try:
         return _read(text, file, _LOADER)
     except yaml.YAMLError as exc:
