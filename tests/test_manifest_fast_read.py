@@ -1,16 +1,19 @@
-"""yaml_fast's reader against yaml_positions' converter it stands in for: same data, same
-places."""
+"""The manifest's quick paths against the exact ones they stand in for: yaml_fast's reader
+against yaml_positions' converter (same data, same places), and the builder's site paths
+against urljoin."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cxlint import urls
 from cxlint.manifest import build, load_manifest_text, schema_errors
 from cxlint.manifest.yaml_fast import FastRead
 from cxlint.manifest.yaml_positions import _LOADER, _TAGS, Source, _read, parse
@@ -171,3 +174,33 @@ def test_a_builder_error_is_still_placed_exactly() -> None:
     )
     with pytest.raises(Exception, match=r"m.yaml:8:73: the product URL 'www.shop.example"):
         load_manifest_text(text, "m.yaml", env={})
+
+
+SITES = ["http://bench.test", "https://Shop.Example:8443/store", "HTTPS://x.example/a/b/"]
+path_text = st.text(alphabet="/.?#;%=&:@!$'()*+,-_~ab\t\n \x00é", max_size=12).map(
+    lambda t: "/" + t
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(SITES), path_text | st.text(max_size=10))
+def test_a_site_path_resolves_as_urljoin_would(site: str, value: str) -> None:
+    builder = build.Builder(Source("m.yaml", {}, {}, {}, raw={}), base_url=None, env={},
+                            known_rules=None)  # fmt: skip
+    builder.set_site(site)
+    parts = urlsplit(site)
+    folder = parts.path if parts.path.endswith("/") else parts.path + "/"
+    assert builder.relative_base == urlunsplit((parts.scheme, parts.netloc, folder, "", ""))
+    joined = urls.resolve(value, builder.relative_base)
+    if build._SITE_PATH.fullmatch(value.strip()) and value.strip().isprintable():
+        assert builder.site_root + value.strip() == joined
+    if urls.is_http_url(joined) and not urls.missing_scheme(value):
+        assert builder.url(value, ("products", 0, "url"), "the product URL") == joined
+        assert not builder.variables.errors
+
+
+def test_site_paths_in_use_take_the_quick_path() -> None:
+    for text in ["/", "/p/v710.html", "/lp/x?utm_source=a&utm_medium=email#top"]:
+        assert build._SITE_PATH.fullmatch(text), text
+    for text in ["//cdn.example/x", "/a/../b", "/./a", "/a?", "/a#", "/a?#f", "/a b", "p/x", "/a;"]:
+        assert not build._SITE_PATH.fullmatch(text), text

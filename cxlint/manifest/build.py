@@ -1,14 +1,12 @@
-"""The builder: a checked manifest's data made into a `Campaign`, with the checks a JSON
-Schema cannot express.
+"""A checked manifest's data made into a `Campaign`, with the checks a JSON Schema cannot express.
 
 By the time it runs, `yaml_positions` has read the YAML (keeping each value's place) and
 `schema_errors` has checked its shape, so what is left is meaning: `${VAR}`s filled in
-(`variables`), URLs resolved against `site.url` and moved to `--base-url` or the staging
-origin, site.staging's credentials turned into headers for that origin only, product ids
-unique (and products_from sheets read), landing pages naming products that exist, creative
-files found, rule names and options known to the catalogue, a launch date that is a date.
-Errors are collected and the first in the file is raised, so that fixing a manifest top to
-bottom meets them in order.
+(`variables`), URLs resolved against `site.url` and moved to `--base-url` or the staging origin,
+site.staging's credentials turned into headers for that origin only, product ids unique (and
+products_from sheets read), landing pages naming products that exist, creative files found, rule
+names and options known to the catalogue, a launch date that is a date. Errors are collected and
+the first in the file is raised, so that fixing a manifest top to bottom meets them in order.
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ from __future__ import annotations
 import base64
 import math
 import os
+import re
 from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -43,6 +42,10 @@ from cxlint.model import (
 if TYPE_CHECKING:
     from cxlint.catalogue import Rule
 
+# A path urljoin leaves as written (printable too): no //, no segment starting with a dot, no
+# ; (params), no empty query or fragment, no whitespace (urlsplit drops some).
+_SITE_PATH = re.compile(r"(?:/(?![/.])[^/?#;\s]*)+(?:\?[^#\s]+)?(?:#\S+)?")
+
 
 class Builder:
     """Makes the Campaign of one checked manifest (`build()`), once."""
@@ -61,8 +64,7 @@ class Builder:
         self.staging = staging
         self.variables = Variables(src, env)  # its errors and secrets are the builder's
         self.known_rules = known_rules
-        self.site_url = ""
-        self.relative_base = ""
+        self.site_url = self.relative_base = self.site_root = ""
 
     @property
     def secrets(self) -> list[str]:
@@ -91,25 +93,24 @@ class Builder:
             )
         self.site_url = site_url
         parts = urlsplit(site_url)
-        password = parts.password
-        if password:
+        if password := parts.password:
             self.secret(password)
         # site.url names the site's root, so "phones/x" means <site.url>/phones/x even when
         # site.url has a path without a trailing slash.
-        folder = parts.path if parts.path.endswith("/") else parts.path + "/"
-        self.relative_base = urlunsplit((parts.scheme, parts.netloc, folder, "", ""))
+        self.site_root = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        self.relative_base = self.site_root + parts.path + ("" if parts.path.endswith("/") else "/")
 
     def url(self, value: str, path: JsonPath, what: str) -> str:
         """`value` resolved against site.url and moved to --base-url; an error if not http(s)."""
-        meant = urls.missing_scheme(value)
-        if meant:  # resolved, `www.shop.example/lp` would be a path on the site, and a 404
+        if meant := urls.missing_scheme(value):  # resolved, `www.x.example/lp` would 404
             self.error(
                 f"{what} '{short(urls.redact(value))}' has no https:// in front; "
                 f"write {short(urls.redact(meant))}",
                 self.src.at(path),
             )
-        absolute = urls.resolve(value, self.relative_base)
-        if not urls.is_http_url(absolute):
+        if _SITE_PATH.fullmatch(text := value.strip()) and text.isprintable():
+            absolute = self.site_root + text  # what urljoin makes of it, without its parsing
+        elif not urls.is_http_url(absolute := urls.resolve(value, self.relative_base)):
             written = self.src.raw.get(path, value)
             self.error(
                 f"{what} must be an http(s) URL or a path on the site, "
