@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,7 +29,9 @@ FILE_PATTERN = r"(^|/)((cxlint|campaign)[^/]*|[^/]*\.cxlint)\.ya?ml$"
 
 
 def draft07_schema() -> dict[str, Any]:
-    """The manifest schema as draft-07 keywords, with `$id`."""
+    """The manifest schema as draft-07 keywords, with `$id`, and every rule of the catalogue
+    under `rules`: its name, its severity and its options, as the loader checks them."""
+    from cxlint.catalogue import load_catalogue
     from cxlint.manifest import manifest_schema
 
     source = manifest_schema()
@@ -37,7 +40,35 @@ def draft07_schema() -> dict[str, Any]:
         if key == "$schema":
             continue
         copy["definitions" if key == "$defs" else key] = _refs(value)
+    copy["properties"]["rules"] = _rules(copy["properties"]["rules"], load_catalogue().values())
     return copy
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z`])", " ".join(text.split()), maxsplit=1)[0]
+
+
+def _rules(setting: dict[str, Any], catalogue: Iterable[Rule]) -> dict[str, Any]:
+    """`rules:` for editors: each rule by name, with its summary to read on hover, a severity
+    or a mapping of a severity and its options (each its rule file's JSON Schema fragment),
+    and no other name. The loader's own schema leaves names and options to the loader, which
+    says what is wrong in words (did you mean...); an editor can only underline."""
+    severity = {"$ref": "#/definitions/severity"}
+    properties = {}
+    for rule in sorted(catalogue, key=lambda r: r.name):
+        options = {name: dict(option.schema) for name, option in rule.options.items()}
+        properties[rule.name] = {
+            "description": _first_sentence(rule.summary) + f" (`cxlint explain {rule.name}`)",
+            "type": ["string", "object"],
+            "if": {"type": "string"},
+            "then": severity,
+            "else": {
+                "type": "object",
+                "properties": {"severity": severity, **options},
+                "additionalProperties": False,
+            },
+        }
+    return {**setting, "properties": properties, "additionalProperties": False}
 
 
 def _refs(node: Any) -> Any:

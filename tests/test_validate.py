@@ -97,9 +97,49 @@ def errors(validator: jsonschema.protocols.Validator, data: Any) -> list[tuple[s
     ids=[p.name for p in EXAMPLES] + [f"bad-{i}" for i in range(len(BAD))],
 )
 def test_draft_07_copy_validates_as_the_loaders_schema(data: Any) -> None:
+    """The same errors, but for `rules:`, whose names and options the editor's copy knows
+    from the catalogue and the loader's schema leaves to the loader (next test)."""
     loader = jsonschema.Draft202012Validator(manifest_schema())
     editor = jsonschema.Draft7Validator(draft07_schema())
+    data = {k: v for k, v in data.items() if k != "rules"} if isinstance(data, dict) else data
     assert errors(editor, data) == errors(loader, data)
+
+
+RULE_SETTINGS = [
+    ({"soft-404": "warning"}, True),
+    ({"soft-404": "loud"}, False),
+    ({"soft-40": "warning"}, False),  # no such rule
+    ({"price-mismatch": {"severity": "info", "tolerance": 0.5}}, True),
+    ({"price-mismatch": {"tolerance": "a lot"}}, False),
+    ({"price-mismatch": {"tolerence": 0.5}}, False),  # no such option
+    ({"slow-page": {"max_seconds": -1}}, False),
+    ({"tracking-dropped": {"parameters": ["utm_source", 3]}}, False),
+    ({"tracking-dropped": {"parameters": ["utm_source"], "severity": "off"}}, True),
+    ({"not-in-sitemap": {"max_files": 0}}, False),
+    ({"not-in-sitemap": {"max_files": 3}}, True),
+    ({"redirect-chain": "off", "phone-missing": {"severity": "error"}}, True),
+]
+
+
+@pytest.mark.parametrize(("rules", "valid"), RULE_SETTINGS)
+def test_an_editor_refuses_the_rule_settings_the_loader_refuses(
+    rules: dict[str, Any], valid: bool
+) -> None:
+    from cxlint.catalogue import load_catalogue
+    from cxlint.errors import UsageError
+    from cxlint.manifest import load_manifest_text
+
+    data = {"version": 1, "campaign": {"name": "x"}, "site": {"url": "https://a.example"},
+            "rules": rules}  # fmt: skip
+    editor = jsonschema.Draft7Validator(draft07_schema())
+    found = errors(editor, data)
+    assert (not found) is valid, found
+    try:
+        load_manifest_text(json.dumps(data), "m.yaml", rules=load_catalogue())
+        loaded = True
+    except UsageError:
+        loaded = False
+    assert loaded is valid
 
 
 def test_the_comparison_can_fail() -> None:
