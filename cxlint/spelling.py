@@ -47,13 +47,6 @@ class NearSpelling:
         """Whether it reads as a slip of the keyboard rather than another model."""
         return self.edit in TYPO_EDITS
 
-    def evidence(self) -> dict[str, Any]:
-        return {
-            "page_spelling": self.spelling,
-            "page_spelling_in": self.where,
-            "spelling_difference": self.described(),
-        }
-
     def described(self) -> str:
         """How the two spellings differ, in plain words."""
         model, spelling = self.model, self.spelling
