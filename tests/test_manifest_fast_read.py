@@ -204,3 +204,10 @@ def test_site_paths_in_use_take_the_quick_path() -> None:
         assert build._SITE_PATH.fullmatch(text), text
     for text in ["//cdn.example/x", "/a/../b", "/./a", "/a?", "/a#", "/a?#f", "/a b", "p/x", "/a;"]:
         assert not build._SITE_PATH.fullmatch(text), text
+
+
+def test_a_variable_written_with_an_escape_is_still_filled_in() -> None:
+    assert not parse(store.manifest(3, "http://bench.test"), "m.yaml", 10**8).variables
+    text = 'version: 1\ncampaign: {name: X}\nsite: {url: "https://s.example", phone: "\\x24{P}"}\n'
+    assert parse(text, "m.yaml", 10**8).variables
+    assert load_manifest_text(text, "m.yaml", env={"P": "555"}).site.phone == "555"

@@ -385,7 +385,7 @@ class Builder:
         return value
 
     def build(self) -> Campaign:
-        data = self.variables.expand(self.src.data, ())
+        data = self.variables.expand(self.src.data, ()) if self.src.variables else self.src.data
         self.raise_first()
         if self.staging:  # --staging: site.staging.url is the origin checked
             block = data["site"].get("staging")

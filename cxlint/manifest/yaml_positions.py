@@ -93,9 +93,10 @@ class Source:
         keys: dict[JsonPath, Location],
         raw: dict[JsonPath, str] | None = None,  # scalars' text as written; None: not read
         text: str | None = None,  # kept to read the other places from
+        variables: bool = True,  # False: no value can hold a ${VAR} (no "${", no "\\")
     ) -> None:
         self.file, self.data, self._values, self._keys = file, data, values, keys
-        self._raw, self._text = raw, text
+        self._raw, self._text, self.variables = raw, text, variables
 
     @property
     def complete(self) -> bool:
@@ -167,7 +168,8 @@ def parse(text: str | bytes, file: str, max_bytes: int) -> Source:
     fast = FastRead(text, file, _LOADER, _TAGS)
     data = fast.read()
     if data is not None:
-        return Source(file, data, fast.values, fast.keys, text=text)
+        variables = "${" in text or "\\" in text  # "\x24{" is one, in double quotes
+        return Source(file, data, fast.values, fast.keys, text=text, variables=variables)
     try:
         return _read(text, file, _LOADER)
     except yaml.YAMLError as exc:
