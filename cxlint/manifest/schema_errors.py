@@ -16,14 +16,15 @@ import functools
 import json
 from collections.abc import Iterable
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from cxlint.errors import UsageError
 from cxlint.manifest.schema_check import Check, compile_schema
 from cxlint.manifest.yaml_positions import JsonPath, Source, short
+
+if TYPE_CHECKING:  # imported when a manifest is not valid: a twentieth of a second saved
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SEVERITY_VALUES = ("error", "warning", "info", "off")
 
@@ -38,6 +39,8 @@ def manifest_schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     # With its $refs inlined: looking one up per product (44,000 at 20,000 products) was a
     # third of the validation's time. The same checks, so the same errors.
     return Draft202012Validator(_inline_refs(manifest_schema()))
