@@ -9,7 +9,6 @@ import json
 import multiprocessing
 import sqlite3
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WResponse
 
-from cxlint.cache import FILE_NAME, PageCache
+from cxlint.cache import FILE_NAME, PageCache, pack_facts, unpack_facts
 from cxlint.cli import main
 from cxlint.model import Response
 from tests.rulecase import render_page
@@ -273,7 +272,7 @@ def _rewrite(cache: Path, kind: str, change: Any) -> int:
             names = ("kind", "url", "final_url", "status", "headers", "size")
             entry = dict(zip(names, row[:6], strict=True))
             entry["headers"] = json.loads(entry["headers"])
-            entry["facts"] = json.loads(zlib.decompress(row[6]))
+            entry["facts"] = unpack_facts(row[6])
             change(entry)
             db.execute(
                 "UPDATE pages SET final_url = ?, status = ?, headers = ?, size = ?, facts = ?"
@@ -283,7 +282,7 @@ def _rewrite(cache: Path, kind: str, change: Any) -> int:
                     entry["status"],
                     json.dumps(entry["headers"]),
                     entry["size"],
-                    zlib.compress(json.dumps(entry["facts"]).encode()),
+                    pack_facts(entry["facts"]),
                     kind,
                     entry["url"],
                 ),
@@ -459,7 +458,7 @@ def _entries(cache: Path) -> dict[str, dict[str, Any]]:
     with sqlite3.connect(cache / FILE_NAME) as db:
         rows = db.execute("SELECT url, facts FROM pages WHERE kind = 'page'").fetchall()
     db.close()
-    return {url.split("/", 3)[-1]: json.loads(zlib.decompress(blob)) for url, blob in rows}
+    return {url.split("/", 3)[-1]: unpack_facts(blob) for url, blob in rows}
 
 
 def test_a_page_kept_without_links_is_read_again_by_a_run_that_reads_them(
