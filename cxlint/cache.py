@@ -342,7 +342,8 @@ FACTS_MARKER = b"cxlint-facts-br:"
 def pack_facts(facts: Any) -> bytes:
     """Facts as a cache entry stores them."""
     data = json.dumps(facts, separators=(",", ":")).encode()
-    return FACTS_MARKER + brotli.compress(data, quality=0)
+    compressed: bytes = brotli.compress(data, quality=0)
+    return FACTS_MARKER + compressed
 
 
 def unpack_facts(blob: Any) -> Any:
