@@ -260,13 +260,13 @@ class PageCache:
         if scrub(headers, self._secrets) is not headers:
             return  # a validator (or a header rules read) holds a secret: masked, it is useless
         final_url = response.final_url
-        masked_final = self._mask(final_url)
+        key = self._mask(url)  # (a URL with a query is masked by a few regular expressions)
+        masked_final = key if final_url == url else self._mask(final_url)
         if masked_final != final_url and final_url != url:
             return  # the validators belong to an address kept only masked: never asked again
         masked = self._masked(kind, facts)
         if masked is None:
             return
-        key = self._mask(url)
         if kind == PAGE:
             masked = _share_text(masked)
         blob = pack_facts(masked)
@@ -363,12 +363,23 @@ def _strings_of(value: Any, into: list[str]) -> None:
         for item in value:
             if isinstance(item, str):
                 into.append(item)
-            else:
+            elif item is not None and type(item) not in _NO_STRINGS:
                 _strings_of(item, into)
     elif isinstance(value, dict):
+        # keys and plain values taken here, not by a call each: a page's facts are a few
+        # dozen of them, and a run stores thousands of pages
         for name, item in value.items():
-            _strings_of(name, into)
-            _strings_of(item, into)
+            if isinstance(name, str):
+                into.append(name)
+            else:
+                _strings_of(name, into)
+            if isinstance(item, str):
+                into.append(item)
+            elif item is not None and type(item) not in _NO_STRINGS:
+                _strings_of(item, into)
+
+
+_NO_STRINGS = (bool, int, float)
 
 
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
