@@ -53,6 +53,7 @@ class FastRead:
         resolvers = loader_class.yaml_implicit_resolvers
         # A plain scalar whose first character no resolver looks at is text: most of them
         self.resolved_by = {first for first, found in resolvers.items() if found}
+        self.tags: dict[str, str] = {}
         self.values: dict[JsonPath, Location] = {}
         self.keys: dict[JsonPath, Location] = {}
 
@@ -101,10 +102,11 @@ class FastRead:
                 return result
             if kind is not ScalarEvent:
                 raise _Unusual  # an alias, or a list or mapping as a key
-            scalar(key_event)  # checked as a value would be (a bad number is an error)
             key = key_event.value
-            if key in result:
+            if key in result or key_event.anchor is not None or key_event.tag is not None:
                 raise _Unusual
+            if key_event.implicit[0] and key[:1] in self.resolved_by:
+                scalar(key_event)  # checked as a value would be (a bad number is an error)
             event = get()
             kind = type(event)
             if kind is ScalarEvent:
@@ -151,7 +153,9 @@ class FastRead:
         value: str = event.value
         if not event.implicit[0] or value[:1] not in self.resolved_by:
             return value  # quoted (or a block scalar), or text by its first character
-        tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+        tag = self.tags.get(value)  # a plain scalar's tag depends on its text only
+        if tag is None:
+            tag = self.tags[value] = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
         if tag in self.text_tags:
             return value
         if tag == self.null:
