@@ -43,6 +43,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -134,7 +135,7 @@ class PageCache:
     def __init__(self, folder: str | Path, secrets: Sequence[str] = ()) -> None:
         self.folder = Path(folder)
         self._secrets = list(secrets)
-        path = self.folder / FILE_NAME
+        self._path = path = self.folder / FILE_NAME
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._db = self._open(path)
@@ -153,6 +154,13 @@ class PageCache:
         # Entries not yet written: a transaction per entry (a WAL frame and a lock each)
         # cost more than making the entry; a batch is written at once, and the rest on close.
         self._pending: dict[tuple[str, str], tuple[Any, ...]] = {}
+        # Batches are written by one thread of their own, on a connection of its own (SQLite
+        # lets the event loop go on while it writes): a run does not wait on the disk, nor
+        # on another process's write lock. Started with the first batch, in the process that
+        # writes it (never before a fork).
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future[None]] = []
+        self._write_db: sqlite3.Connection | None = None
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -277,22 +285,39 @@ class PageCache:
             self._flush()
 
     def _flush(self) -> None:
-        """Write the pending entries in one transaction; when the file cannot take them (full,
-        locked past the busy timeout), they are not kept and the next run reads them afresh."""
+        """Hand the pending entries to the writer thread."""
         rows, self._pending = list(self._pending.values()), {}
         if not rows:
             return
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="cxlint-cache")
+        self._writes.append(self._writer.submit(self._write, rows))
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        """In the writer thread: the entries in one transaction. When the file cannot take
+        them (full, locked past the busy timeout) they are not kept, and the next run reads
+        those pages afresh."""
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            if self._write_db is None:
+                db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+                self._write_db = db
+                db.execute("PRAGMA secure_delete=ON")  # a connection's own settings, as _open's
+                db.execute("PRAGMA synchronous=NORMAL")
+            db = self._write_db
+            db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany(_INSERT, rows)
-                self._db.execute("COMMIT")
+                db.executemany(_INSERT, rows)
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
         except sqlite3.Error:
-            return  # not kept: the next run reads those pages again
+            return
         self.stats["stored"] += len(rows)
+
+    def _close_writer(self) -> None:
+        if self._write_db is not None:
+            self._write_db.close()
 
     def _masked(self, kind: str, facts: dict[str, Any]) -> dict[str, Any] | None:
         """`facts` with secrets masked in its free text, or None when masking would change
@@ -325,9 +350,14 @@ class PageCache:
         return holds_secret("\n".join(plain), self._secrets)
 
     def close(self) -> None:
-        """Write what is pending, and close the file."""
+        """Write what is pending (waiting for the writer thread), and close the file."""
         try:
             self._flush()
+            if self._writer is not None:
+                self._writes.append(self._writer.submit(self._close_writer))
+                self._writer.shutdown(wait=True)
+                for write in self._writes:
+                    write.result()  # a bug in the writer is not swallowed
         finally:
             self._db.close()
 

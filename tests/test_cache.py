@@ -519,13 +519,16 @@ def test_texts_not_in_the_text_are_kept_whole(tmp_path: Path) -> None:
 
 
 def test_entries_are_written_in_batches_and_the_rest_on_close(tmp_path: Path) -> None:
+    """Entries are written in batches by a thread of the cache's own, and close waits for
+    them all."""
     cache = PageCache(tmp_path)
     count = 2 * 256 + 10  # two whole batches, and a part of one
     for i in range(count):
         url = f"http://shop.test/{i}"
         cache.store("page", url, Response(url, url, 200, headers={"etag": f'"{i}"'}), {"i": i})
+    # whole batches only, written by the writer thread (perhaps not all of them yet)
     with sqlite3.connect(tmp_path / FILE_NAME) as db:
-        assert db.execute("SELECT count(*) FROM pages").fetchone() == (2 * 256,)
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] in (0, 256, 2 * 256)
     db.close()
     cache.close()
     assert cache.stats["stored"] == count
