@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import multiprocessing
 import sqlite3
 import time
@@ -535,3 +536,13 @@ def test_entries_are_written_in_batches_and_the_rest_on_close(tmp_path: Path) ->
     with sqlite3.connect(tmp_path / FILE_NAME) as db:
         assert db.execute("SELECT count(*) FROM pages").fetchone() == (count,)
     db.close()
+
+
+def test_facts_come_back_as_the_parse_read_them_numbers_json_allows_included() -> None:
+    # a page's JSON-LD is read by json.loads, which takes NaN, Infinity and big integers
+    facts = {"jsonld": [{"price": float("nan"), "n": float("-inf"), "gtin": 2**70, "x": 1.5}]}
+    back = unpack_facts(pack_facts(facts))["jsonld"][0]
+    assert math.isnan(back["price"]) and back["n"] == float("-inf")
+    assert (back["gtin"], back["x"]) == (2**70, 1.5)
+    plain = {"text": "Phone X1 – 99 €", "links": None, "jsonld": [{"a": [1, 2.5, None, True]}]}
+    assert unpack_facts(pack_facts(plain)) == plain
