@@ -64,6 +64,7 @@ class FastRead:
         try:
             return self._document()
         except (_Unusual, yaml.YAMLError, RecursionError):
+            self.values, self.keys = {}, {}  # let go before the exact converter reads it all
             return None
         finally:
             self.loader.dispose()
