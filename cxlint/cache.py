@@ -267,7 +267,9 @@ class PageCache:
             return
         if response.revalidated or not response.ok or response.truncated:
             return
-        if scrub(headers, self._secrets) is not headers:
+        if any(
+            scrub_text(text, self._secrets) != text for pair in headers.items() for text in pair
+        ):
             return  # a validator (or a header rules read) holds a secret: masked, it is useless
         final_url = response.final_url
         key = self._mask(url)  # (a URL with a query is masked by a few regular expressions)
@@ -279,7 +281,9 @@ class PageCache:
             return
         if kind == PAGE:
             masked = _share_text(masked)
-        blob = pack_facts(masked)
+        # Only a page's JSON-LD and microdata (fields of any JSON) can hold a float
+        plain = [masked.get(name) for name in _ANY_JSON] if kind == PAGE else masked
+        blob = pack_facts(masked, orjson_safe=_orjson_writes_as_json(plain))
         row = (kind, key, masked_final, response.status, json.dumps(headers))
         self._pending[kind, key] = (*row, response.size, blob)
         self._fresh.add((kind, key))
@@ -371,14 +375,16 @@ class PageCache:
 FACTS_MARKER = b"cxlint-facts-br:"
 
 
-def pack_facts(facts: Any) -> bytes:
+def pack_facts(facts: Any, orjson_safe: bool | None = None) -> bytes:
     """Facts as a cache entry stores them: JSON written by orjson (a dependency, for the JSON
     report), five times json.dumps's speed on a page's facts. What orjson would write another
     way than json does (a NaN or an infinity from a page's JSON-LD: null; an integer past 64
     bits: refused) is written by json, so that a page's facts come back as its parse read them.
-    """
+    `orjson_safe`: what `_orjson_writes_as_json` says of them, when the caller knows."""
+    if orjson_safe is None:
+        orjson_safe = _orjson_writes_as_json(facts)
     try:
-        data = orjson.dumps(facts) if _orjson_writes_as_json(facts) else None
+        data = orjson.dumps(facts) if orjson_safe else None
     except orjson.JSONEncodeError:
         data = None
     if data is None:
@@ -610,6 +616,9 @@ def _page_from_facts(facts: dict[str, Any], response: Response) -> Page:
         **plain,
     )
 
+
+# Page fields of any JSON (JSON-LD, microdata): the only ones where a float can be.
+_ANY_JSON = tuple(f.name for f in fields(Page) if "Any" in str(f.type))
 
 # Page fields JSON holds as they are; links, forms and prices are written by page_facts.
 _PLAIN_FIELDS = tuple(
