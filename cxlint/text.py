@@ -26,9 +26,9 @@ SPACES = (
 
 def collapse(text: str) -> str:
     """`text` with each run of whitespace one space, none at its ends: " ".join(text.split()),
-    the same characters (tests/test_text.py), two to three times faster on a page's 30 KB,
-    where that join was a tenth of a page's parse: str.replace runs in C without making a
-    string a word, and an ASCII text skips the non-Latin-1 spaces without a scan."""
+    the same characters (tests/test_text.py), faster on a page's long text (docs/performance.md,
+    "Round 2: a page's CPU"): str.replace runs in C without making a string of each word, and
+    an ASCII text skips the non-Latin-1 spaces without a scan."""
     if len(text) < 256:  # a title, a cell: the split is as fast, and no loop runs
         return " ".join(text.split())
     for space in SPACES:
