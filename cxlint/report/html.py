@@ -295,6 +295,7 @@ def _subject(
     s = subject.subject
     live = [f for f in subject.findings if not f.acknowledged]
     worst = min(live, key=lambda f: SEVERITIES.index(f.severity), default=None)
+    passed, skipped = _checks_of(subject)
     return SubjectView(
         id=subject_id(subject),
         kind=s.type,
@@ -305,8 +306,8 @@ def _subject(
         channel=_channel(subject),
         where=_where(subject),
         findings=[_finding(result, f) for f in subject.findings],
-        passed=[c.rule for c in subject.checks if c.status == "passed"],
-        skipped=[(c.rule, safe(c.reason or "")) for c in subject.checks if c.status == "skipped"],
+        passed=list(passed),
+        skipped=list(skipped),
         fixed=fixed,
         owner=owner(worst.rule, rules) if worst else OTHER,
     )
@@ -318,9 +319,15 @@ def _light_view(s: Subject) -> SubjectView:
     return SubjectView(_id(s), s.type, title, _name(s), None, "", "", None)
 
 
-def _row(subject: SubjectResult, sets: dict[tuple[Any, ...], CheckSet]) -> Row:
+def _checks_of(subject: SubjectResult) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The rules a subject passed, and those skipped with why (made safe to show)."""
     passed = tuple(c.rule for c in subject.checks if c.status == "passed")
     skipped = tuple((c.rule, safe(c.reason or "")) for c in subject.checks if c.status == "skipped")
+    return passed, skipped
+
+
+def _row(subject: SubjectResult, sets: dict[tuple[Any, ...], CheckSet]) -> Row:
+    passed, skipped = _checks_of(subject)
     checks = sets.get((passed, skipped))
     if checks is None:
         checks = sets[passed, skipped] = CheckSet(len(sets) + 1, passed, skipped)
