@@ -168,3 +168,22 @@ _PIECES = st.sampled_from(["a", "bé", "\u200b", "x" * 300, " " * 40, *SPACES, "
 @settings(max_examples=300)
 def test_collapse_is_the_split_and_join_it_replaces(text: str) -> None:
     assert collapse(text) == " ".join(text.split())
+
+
+def _regex_found(haystack: str, term: str) -> bool:
+    """The whole-word search contains() made with a regex before it used str.find."""
+    pattern = r"(?<![\w])" + re.escape(term).replace(r"\ ", r"\s+") + r"(?![\w])"
+    return bool(term.split(" ")[0]) and re.search(pattern, haystack) is not None
+
+
+# words, their pieces, separators a word boundary stops or does not stop at, and spaces
+_TEXT = st.sampled_from(["v710", "v", "710", "razr", "_", "-", "é", "٣", " ", "\t", "\xa0", "."])
+
+
+@given(st.lists(_TEXT, max_size=14).map("".join), st.lists(_TEXT, max_size=5).map("".join))
+@settings(max_examples=1500)
+def test_contains_finds_whole_words_as_the_regex_did(haystack: str, term: str) -> None:
+    from cxlint.text import _found
+
+    term = " ".join(term.split())  # a folded term: words one space apart
+    assert _found(haystack, term) is _regex_found(haystack, term)
