@@ -165,6 +165,13 @@ def _redact_param(match: re.Match[str]) -> str:
     return urls.redact(f"?{pair}")[1:]  # the rule urls.redact applies to query parameters
 
 
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, asked once per class: `dataclasses.fields` builds its
+    answer anew at every call, and a run scrubs a finding's dataclasses one by one."""
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 def scrub(value: T, secrets: list[str]) -> T:
     """`value` (dataclasses, dicts, lists, strings) with every secret masked.
 
@@ -186,10 +193,10 @@ def scrub(value: T, secrets: list[str]) -> T:
         return type(value)(scrubbed)  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
+        for name in _field_names(type(value)):
+            old = getattr(value, name)
             new = scrub(old, secrets)
             if new is not old:
-                changes[f.name] = new
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value  # type: ignore[return-value]
     return value
