@@ -365,6 +365,7 @@ PEERS = {
     "floor-raw": "floor-raw",
     "floor-httpx": "floor-httpx",
     "httpx-loop": "httpx-loop",
+    "floor-parse": "floor-parse (every page fetched by aiohttp and parsed by lxml, no more)",
     "linkchecker": "linkchecker",
     "linkinator": "linkinator",
     "lychee": "lychee (raised throttle, the product URLs)",
@@ -435,6 +436,13 @@ def targets(
         lines.append(
             f"- {verdict(cx.wall <= 10 * ly.wall)} N=10,000: cxlint {cx.wall:.1f} s ≤ 10× "
             f"lychee (raised throttle) {ly.wall:.2f} s ({cx.wall / ly.wall:.1f}×)"
+        )
+    floor, ly = by.get((10_000, "floor-parse")), by.get((10_000, "lychee"))
+    if floor and floor.wall and ly and ly.wall:
+        # what 10× lychee leaves: a Python checker that only fetches and parses the same pages
+        lines.append(
+            f"- info N=10,000: floor-parse {floor.wall:.1f} s = {floor.wall / ly.wall:.1f}× "
+            "lychee: fetching and parsing every page the campaign reads, nothing else"
         )
     cx, li = by.get((10_000, "cxlint")), by.get((10_000, "linkinator"))
     if cx and cx.wall:

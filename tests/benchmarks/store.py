@@ -20,6 +20,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_plus
 
 GENERATOR_VERSION = 1
 PHONE = "+1 800 555 0100"
@@ -335,6 +336,20 @@ def sitemap(count: int, base: str) -> str:
 
 def product_urls(count: int, base: str) -> list[str]:
     return [base + product(i).url for i in range(count)]
+
+
+def campaign_pages(count: int, base: str) -> list[str]:
+    """The pages a whole campaign check reads, as cxlint asks for them: each product page, its
+    two searches (by model number and by name) and each landing page."""
+    campaign_id = f"bench-{count}"
+    pages = []
+    for index in range(count):
+        p = product(index)
+        pages.append(base + p.url)
+        pages += [f"{base}/search?q={quote_plus(query)}" for query in (p.model, p.name)]
+        if p.has_landing:
+            pages.append(base + p.landing_url(campaign_id))
+    return pages
 
 
 def landing_count(count: int) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks import store
 from tests.benchmarks.measure import Measured
 
 REPO = Path(__file__).resolve().parents[2]
@@ -71,15 +72,24 @@ class Floor(Tool):
 
     def command(self, case: Case, run: int) -> list[str]:
         concurrency = 1 if self.mode == "loop" else case.concurrency
-        return [sys.executable, "-m", "tests.benchmarks.floor", self.mode, str(case.urls_file),
+        return [sys.executable, "-m", "tests.benchmarks.floor", self.mode, str(self._urls(case)),
                 str(concurrency)]  # fmt: skip
+
+    def _urls(self, case: Case) -> Path:
+        """The product URLs; for `parse`, every page the campaign check reads."""
+        if self.mode != "parse":
+            return case.urls_file
+        pages = case.urls_file.with_name("campaign-pages.txt")
+        pages.write_text("\n".join(store.campaign_pages(case.size, case.base)) + "\n")
+        return pages
 
     def read(self, case: Case, measured: Measured, run: int) -> Outcome:
         lines = measured.stdout.read_text().strip().splitlines()
         if not lines:
             return Outcome(0, False, note="printed nothing")
         data = json.loads(lines[-1])
-        return Outcome(data["checked"], data["ok"] == case.size, note=f"{data['ok']} answered 200")
+        note = f"{data['ok']} answered 200" + (", parsed" if self.mode == "parse" else "")
+        return Outcome(data["checked"], data["ok"] == data["asked"] > 0, note=note)
 
 
 class LinkChecker(Tool):
@@ -295,6 +305,7 @@ def all_tools(cxlint: str | None = None, jobs: str = "") -> list[Tool]:
         Floor("floor-raw", "raw"),
         Floor("floor-httpx", "httpx"),
         Floor("httpx-loop", "loop"),
+        Floor("floor-parse", "parse"),
         LinkChecker(),
         Linkinator(),
         Lychee(raised=True),
