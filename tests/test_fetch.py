@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-import httpx
+import aiohttp
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
@@ -247,8 +247,8 @@ def test_repeated_headers_are_joined_under_lower_case_names(httpserver: HTTPServ
 def test_a_proxy_named_in_the_environment_is_used(
     httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Behind a corporate proxy, HTTP_PROXY must be honoured (httpx's client did; the aiohttp
-    # session is told to only when a proxy is set). The proxy here is the test server: it
+    # Behind a corporate proxy, HTTP_PROXY must be honoured (the aiohttp session is told to
+    # only when a proxy is set). The proxy here is the test server: it
     # receives the request for a host that does not exist and answers it.
     for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
@@ -441,15 +441,11 @@ def test_tls_handshake_failure_is_a_tls_error() -> None:
 
 
 def test_dns_failure_is_classified() -> None:
-    try:
-        try:
-            raise socket.gaierror(-2, "Name or service not known")
-        except socket.gaierror as exc:
-            raise httpx.ConnectError("[Errno -2] Name or service not known") from exc
-    except httpx.ConnectError as exc:
-        failure = Fetcher()._classify(exc)
-    assert (failure.kind, failure.message) == ("dns", "host name could not be resolved")
-    assert not failure.retryable
+    # RFC 2606: .invalid never resolves. Not retried: the name will not resolve in a second.
+    response, fetcher = fetch("http://cxlint-fetch.invalid/")
+
+    assert (response.error_kind, response.error) == ("dns", "host name could not be resolved")
+    assert response.attempts == 1 and fetcher.stats["requests"] == 1
 
 
 def test_not_a_web_address_sends_nothing() -> None:
@@ -463,7 +459,7 @@ def test_unexpected_exception_becomes_protocol_error(
 ) -> None:
     httpserver.expect_request("/ok").respond_with_data("ok")
 
-    async def broken(self: Fetcher, response: httpx.Response) -> tuple[bytes, bool]:
+    async def broken(self: Fetcher, response: aiohttp.ClientResponse) -> tuple[bytes, bool]:
         raise ValueError("boom")
 
     monkeypatch.setattr(Fetcher, "_read_body", broken)

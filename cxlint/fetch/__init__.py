@@ -7,7 +7,7 @@ HTTP trouble, it describes the trouble in `Response.error` / `Response.error_kin
 
 A hostile server cannot make it hang or exhaust memory: every attempt has a deadline for the
 whole exchange (a body dripped byte by byte ends there), and bodies are decompressed by cxlint,
-not by httpx, with the output bounded by max_body at every step.
+not by aiohttp, with the output bounded by max_body at every step.
 
 Its parts, each with one job:
 
@@ -16,7 +16,7 @@ Its parts, each with one job:
     redirects.py  the redirect walker: one hop at a time, the chain recorded and bounded
     retries.py    retries, backoff, Retry-After
     polite.py     per-host and global concurrency, rate limits, robots.txt
-    wire.py       the one HTTP stack: httpx requests over the aiohttp transport
+    wire.py       the one HTTP stack: each GET sent with aiohttp's ClientSession
     body.py       the body, decompressed within bounds (gzip, deflate, br)
     errors.py     every exception classified once into an error kind
 

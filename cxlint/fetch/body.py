@@ -1,16 +1,17 @@
 """The body reader: a response's bytes, decompressed here with the output bounded.
 
-It exists so that a hostile server cannot exhaust memory: httpx is never asked to decode,
-raw bytes are decoded here with every decoder's output bounded by max_body at every step, so
-neither a bomb (tiny on the wire, huge inflated: gzip, deflate or br) nor an endless stream gets
-past the cap. Only encodings that can be decoded within bounds are asked for (Accept-Encoding).
+It exists so that a hostile server cannot exhaust memory: aiohttp is never asked to decode
+(the session's auto_decompress is off); raw bytes are read as they arrive and decoded here,
+every decoder's output bounded by max_body at every step, so neither a bomb (tiny on the wire,
+huge inflated: gzip, deflate or br) nor an endless stream gets past the cap. Only encodings
+that can be decoded within bounds are asked for (Accept-Encoding).
 """
 
 from __future__ import annotations
 
 import zlib
 
-import httpx
+import aiohttp
 
 from cxlint.fetch.errors import FetchFailure
 
@@ -27,12 +28,15 @@ def accept_encoding() -> str:
     return "gzip, deflate, br" if _brotli is not None else "gzip, deflate"
 
 
-async def read_body(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
-    """The decompressed body up to `limit` bytes, and whether it was cut short."""
-    decoders = _decoders(response.headers.get("content-encoding", ""))
+async def read_body(response: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
+    """The decompressed body up to `limit` bytes, and whether it was cut short.
+
+    Cut short, the rest is left unread: the caller's release closes the connection."""
+    decoders = _decoders(response.headers.get("Content-Encoding", ""))
+    content = response.content
     chunks: list[bytes] = []
     size = raw_size = 0
-    async for raw in response.aiter_raw():
+    while raw := await content.readany():  # what has arrived, b"" at the end
         raw_size += len(raw)
         chunk = raw
         for decoder in decoders:
@@ -62,7 +66,7 @@ class _Zlib:
             out = self._inflate.decompress(data, limit)
         except zlib.error as exc:
             if self.name == "deflate" and not self._started:
-                # Some servers send raw deflate without the zlib header (httpx allows it too).
+                # Some servers send raw deflate without the zlib header (browsers allow it too).
                 self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
                 self._started = True
                 return self.feed(data, limit)

@@ -1,10 +1,9 @@
 """Why a URL has no final response, in plain words: the one place exceptions are classified.
 
-Every exception a fetch can meet, httpx's, aiohttp's (raw, or wrapped in httpx's by the
-httpx-aiohttp transport), the OS's under both, the attempt's deadline and a bug's, is turned
-into a `FetchFailure` by `classify`, and nowhere else. Its kind is what the checks rely on
-(`Response.error_kind`; cxlint/outage.py treats dns, connect, tls, timeout and protocol as "the
-site did not answer"):
+Every exception a fetch can meet, aiohttp's, the OS's under them, the attempt's deadline and a
+bug's, is turned into a `FetchFailure` by `classify`, and nowhere else. Its kind is what the
+checks rely on (`Response.error_kind`; cxlint/outage.py treats dns, connect, tls, timeout and
+protocol as "the site did not answer"):
 
     timeout, connect, dns, tls, protocol (anything else on the wire, or a bug), bad-url,
     and, raised where they are decided rather than classified: robots, too-many-redirects,
@@ -20,7 +19,6 @@ import socket
 import ssl
 
 import aiohttp
-import httpx
 
 from cxlint.fetch.options import FetchOptions
 from cxlint.model import Hop
@@ -48,7 +46,7 @@ class FetchFailure(Exception):
 
 
 # What the wire may raise for a network or HTTP reason (anything else is a bug's).
-NETWORK_ERRORS = (httpx.HTTPError, httpx.InvalidURL, aiohttp.ClientError, TimeoutError)
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError)
 
 
 def classify(exc: BaseException, options: FetchOptions, *, answered: bool = False) -> FetchFailure:
@@ -67,21 +65,20 @@ def classify(exc: BaseException, options: FetchOptions, *, answered: bool = Fals
         what = "finish sending the page" if answered else "answer"
         return FetchFailure("timeout", f"the server did not {what} within {options.deadline:g} s")
     causes = _causes(exc)
-    # The transport maps aiohttp's errors to httpx's coarsely (a refused or dropped connection
-    # becomes a ConnectTimeout), so the aiohttp error it was raised from decides first.
     wire = next((c for c in causes if isinstance(c, aiohttp.ClientError)), None)
-    if isinstance(wire, aiohttp.ConnectionTimeoutError) or (
-        wire is None and isinstance(exc, httpx.ConnectTimeout)
-    ):
+    if isinstance(wire, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError):  # nothing sent
+        return FetchFailure("bad-url", f"not a web address ({wire})")
+    if isinstance(wire, aiohttp.ConnectionTimeoutError):
         return _timeout(f"could not connect within {options.connect_timeout:g} s")
-    if isinstance(wire, aiohttp.SocketTimeoutError) or (
-        wire is None and isinstance(exc, httpx.ReadTimeout)
-    ):
+    if isinstance(wire, aiohttp.SocketTimeoutError):
         return _timeout(f"the server did not answer within {options.timeout:g} s")
-    if isinstance(wire, aiohttp.ServerTimeoutError) or (
-        wire is None and isinstance(exc, httpx.TimeoutException)  # write or pool timeout
-    ):
+    if isinstance(wire, aiohttp.ServerTimeoutError):
         return _timeout(f"the request could not be completed within {options.timeout:g} s")
+    if isinstance(wire, aiohttp.ClientHttpProxyError):
+        # The proxy answered, with a refusal (407: it wants credentials): retrying won't help.
+        return FetchFailure(
+            "protocol", f"the proxy refused the request (HTTP {wire.status} {wire.message})"
+        )
     if wire is not None and not isinstance(wire, aiohttp.ClientConnectorError):
         # Past the connection (DNS, TLS and refusals are found among the causes below).
         # A reset mid-body reaches us only named in the payload error's text.
@@ -89,7 +86,8 @@ def classify(exc: BaseException, options: FetchOptions, *, answered: bool = Fals
         if reset or any(isinstance(c, ConnectionResetError) for c in causes):
             return FetchFailure("protocol", "the server reset the connection", retryable=True)
         if isinstance(wire, aiohttp.ClientResponseError):
-            # aiohttp's parser refused the answer (not HTTP); retried, as a dropped connection.
+            # aiohttp's parser refused the answer (not HTTP, a line over the limit); retried,
+            # as a dropped connection.
             reason = (wire.message or "not valid HTTP").splitlines()[0]
             return _broke_off(f"not a valid HTTP answer: {reason}")
         if isinstance(wire, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError):
@@ -112,16 +110,10 @@ def classify(exc: BaseException, options: FetchOptions, *, answered: bool = Fals
         return FetchFailure("tls", f"the TLS handshake failed ({reason})")
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
         return FetchFailure("connect", "connection refused", retryable=True)
-    if isinstance(exc, httpx.ConnectError) or isinstance(wire, aiohttp.ClientConnectorError):
+    if isinstance(wire, aiohttp.ClientConnectorError):
         return FetchFailure("connect", f"could not connect ({exc})", retryable=True)
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return FetchFailure("bad-url", f"not a web address ({exc})")
     if any(isinstance(c, ConnectionResetError) for c in causes):
         return FetchFailure("protocol", "the server reset the connection", retryable=True)
-    if isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError):
-        return _broke_off(str(exc))
-    if isinstance(exc, httpx.DecodingError):
-        return FetchFailure("protocol", f"the response could not be decoded ({exc})")
     return FetchFailure("protocol", f"HTTP error ({type(exc).__name__}: {exc})")
 
 
@@ -137,7 +129,7 @@ def _broke_off(reason: str) -> FetchFailure:
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception and everything it was raised from (httpx wraps aiohttp wraps OSError)."""
+    """The exception and everything it was raised from (aiohttp's errors wrap the OS's)."""
     seen: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in seen:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable
 from functools import partial
 from types import TracebackType
 
-import httpx
+import aiohttp
 from protego import Protego
 
 from cxlint.fetch.body import read_body
@@ -119,7 +119,7 @@ class Fetcher:
         """`errors.classify` with this Fetcher's options (kept for callers of the old name)."""
         return classify(exc, self.options)
 
-    def _read_body(self, response: httpx.Response) -> Awaitable[tuple[bytes, bool]]:
+    def _read_body(self, response: aiohttp.ClientResponse) -> Awaitable[tuple[bytes, bool]]:
         """The wire's body reader: decompressed, cut at max_body (see body.py)."""
         return read_body(response, self.options.max_body)
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import httpx
-
 from cxlint import PROJECT_URL, __version__, urls
 
 
@@ -49,15 +47,24 @@ class FetchOptions:
         return self.max_time if self.max_time is not None else 4 * self.timeout
 
 
-def default_headers(options: FetchOptions, accept_encoding: str) -> httpx.Headers:
+def default_headers(options: FetchOptions, accept_encoding: str) -> dict[str, str]:
     """The headers every request carries, whatever its origin: no secrets.
 
-    Headers.update replaces case-insensitively, so a User-Agent in `options.headers` wins."""
-    headers = httpx.Headers(
-        {"Accept": "*/*", "User-Agent": options.user_agent, "Accept-Encoding": accept_encoding}
-    )
-    headers.update(options.headers)
-    return headers
+    A header in `options.headers` replaces the default of the same name in any case."""
+    defaults = {
+        "Accept": "*/*",
+        "User-Agent": options.user_agent,
+        "Accept-Encoding": accept_encoding,
+    }
+    return merge_headers(defaults, options.headers)
+
+
+def merge_headers(base: dict[str, str], extra: dict[str, str]) -> dict[str, str]:
+    """`base` with `extra` on top: a name in `extra` replaces it in `base` in any case."""
+    replaced = {name.lower() for name in extra}
+    merged = {name: value for name, value in base.items() if name.lower() not in replaced}
+    merged.update(extra)
+    return merged
 
 
 class OriginHeaders:
@@ -71,12 +78,9 @@ class OriginHeaders:
             urls.origin(origin): dict(extra) for origin, extra in options.origin_headers.items()
         }
 
-    def for_url(self, url: str, validators: dict[str, str] | None = None) -> httpx.Headers | None:
-        """What to add to the defaults for a request to `url`; None: nothing."""
+    def for_url(self, url: str, validators: dict[str, str] | None = None) -> dict[str, str] | None:
+        """What to add to the defaults for a request to `url` (a new dict); None: nothing."""
         own = self._by_origin.get(urls.origin(url)) if self._by_origin else None
         if not own and not validators:
             return None
-        headers = httpx.Headers(own)
-        if validators:
-            headers.update(validators)
-        return headers
+        return merge_headers(own or {}, validators or {})

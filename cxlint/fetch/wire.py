@@ -1,22 +1,19 @@
-"""The one HTTP stack: httpx's requests and responses over aiohttp (the httpx-aiohttp transport).
+"""The one HTTP stack: each GET sent with aiohttp's ClientSession, its reply read here.
 
 It exists so that exactly one place knows how a request goes out and its reply comes back.
-Requests are `httpx.Request`s given to the transport's public interface
-(`AsyncBaseTransport.handle_async_request`); under it, aiohttp does the HTTP/1.1 work, several
-times faster on a fast server than httpx's own transport. The transport is told never to
-follow redirects or decompress: the walker takes redirects one hop at a time, and bodies are
-decoded within bounds (body.py).
+aiohttp is used directly, with no httpx request, response or transport on the way: measured
+with `python -m tests.benchmarks.fetch_bench`, building an `httpx.Request` (URL parsing, header
+copies) and reading the body through httpx's stream over the httpx-aiohttp transport cost more
+CPU per page than aiohttp's own work, for nothing the Fetcher needs. The session is told never
+to follow redirects (the walker takes them one hop at a time, and never sees aiohttp parse a
+Location such as `javascript:...`) and never to decompress (bodies are decoded within bounds,
+body.py).
 
-Not through `httpx.AsyncClient`, measured with `python -m tests.benchmarks.fetch_bench`: its
-per-request pipeline (URL merging, header and cookie copies, cookie extraction through
-urllib's wrappers for every response, auth and hook generators) does nothing the Fetcher needs
-(redirects, retries and deadlines are its own) and costs a measurable share of the fetcher's
-CPU per page; and even when not following redirects it builds the next request from every
-redirect's Location, raising for one it cannot parse (`javascript:...`) before the walker
-could report it as a bad redirect with its chain. What the client did that matters is done
-here: default headers and each origin's own (options.py), the timeouts (the request's
-"timeout" extension) and a cookie jar (httpx.Cookies: a site that sets a cookie and redirects
-would otherwise loop).
+What a client would otherwise do, done here: default headers and each origin's own
+(options.py; the session merges them case-insensitively, the origin's winning), the timeouts,
+and a cookie jar (a site that sets a cookie and redirects would otherwise loop). The jar is
+aiohttp's, kept beside the session rather than in it, so that a Cookie header the user gave
+for their origin is sent as given instead of being re-parsed and merged with the jar's.
 
 One attempt has a deadline for the whole exchange (connect, headers, body): a server dripping
 a byte now and then cannot keep it alive. Whatever goes wrong is classified once (errors.py)
@@ -26,23 +23,28 @@ and raised as a FetchFailure naming the request that failed.
 from __future__ import annotations
 
 import asyncio
+import os
+import ssl
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.request import getproxies
 
 import aiohttp
-import httpx
-from httpx_aiohttp import AiohttpTransport
+from yarl import URL
 
 from cxlint.fetch.body import accept_encoding
 from cxlint.fetch.errors import NETWORK_ERRORS, FetchFailure, classify
 from cxlint.fetch.options import FetchOptions, OriginHeaders, default_headers
 from cxlint.model import Hop
 
+if TYPE_CHECKING:
+    from multidict import CIMultiDictProxy
+
 _MAX_HEADER = 128 * 1024  # bytes in one response header line
 
-BodyReader = Callable[[httpx.Response], Awaitable[tuple[bytes, bool]]]
+BodyReader = Callable[[aiohttp.ClientResponse], Awaitable[tuple[bytes, bool]]]
 
 
 @dataclass
@@ -58,88 +60,141 @@ class Reply:
 
 
 class Wire:
-    """Sends one GET and reads its reply; made inside the running loop, closed with aclose."""
+    """Sends one GET and reads its reply; used inside the running loop, closed with aclose."""
 
     def __init__(self, options: FetchOptions, read_body: BodyReader) -> None:
         self.options = options
         self._read_body = read_body
-        self._transport = AiohttpTransport(client=self._session)
         self._headers = default_headers(options, accept_encoding())
+        self._sends_cookie = any(name.lower() == "cookie" for name in self._headers)
         self._origin_headers = OriginHeaders(options)
-        self._cookies = httpx.Cookies()
-        timeout = httpx.Timeout(options.timeout, connect=options.connect_timeout)
-        self._extensions = {"timeout": timeout.as_dict()}
+        self._session: aiohttp.ClientSession | None = None  # made in the loop, on first use
+        self._cookies: aiohttp.CookieJar | None = None
 
     async def aclose(self) -> None:
-        await self._transport.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def send(self, url: str, validators: dict[str, str] | None = None) -> Reply:
         """GET `url` with its origin's headers and `validators`; the reply, its body read."""
         options = self.options
+        session = self._session or self._open()
         started = time.monotonic()
         status: int | None = None
         try:
             async with asyncio.timeout(options.deadline):
-                response = await self._transport.handle_async_request(
-                    self._request(url, validators)
-                )
-                try:
-                    status = response.status_code
+                async with session.get(
+                    url, headers=self._extra_headers(url, validators), allow_redirects=False
+                ) as response:
+                    status = response.status
                     body, truncated = await self._read_body(response)
-                finally:
-                    await response.aclose()
-            if "set-cookie" in response.headers:
-                self._cookies.extract_cookies(response)
+            headers = response.headers
+            if "Set-Cookie" in headers:
+                self._keep_cookies(response)
         except (*NETWORK_ERRORS, FetchFailure) as exc:
             failure = classify(exc, options, answered=status is not None)
             failure.hop = Hop(url, status, None, time.monotonic() - started)
             raise failure from exc
         return Reply(
             url=url,
-            status=response.status_code,
-            headers=_plain_headers(response.headers),
+            status=response.status,
+            headers=_plain_headers(headers),
             body=body,
             truncated=truncated,
             elapsed=time.monotonic() - started,
         )
 
-    def _request(self, url: str, validators: dict[str, str] | None) -> httpx.Request:
+    def _extra_headers(self, url: str, validators: dict[str, str] | None) -> dict[str, str] | None:
+        """What the request adds to the session's defaults: its origin's own, its validators,
+        and the jar's cookies unless a Cookie header is already given."""
         extra = self._origin_headers.for_url(url, validators)
-        if extra is None:
-            headers = self._headers
-        else:  # Headers.update replaces case-insensitively: the origin's own win
-            headers = httpx.Headers(self._headers)
-            headers.update(extra)
-        request = httpx.Request("GET", url, headers=headers, extensions=self._extensions)
-        if len(self._cookies.jar):
-            self._cookies.set_cookie_header(request)
-        return request
+        if self._cookies is None or self._sends_cookie:
+            return extra
+        if extra is not None and any(name.lower() == "cookie" for name in extra):
+            return extra
+        try:
+            cookies = self._cookies.filter_cookies(URL(url))
+        except ValueError:  # not a URL yarl can read: aiohttp says so, as InvalidURL
+            return extra
+        if not cookies:
+            return extra
+        cookie = "; ".join(f"{name}={morsel.coded_value}" for name, morsel in cookies.items())
+        return {**(extra or {}), "Cookie": cookie}
 
-    def _session(self) -> aiohttp.ClientSession:
-        """The aiohttp session under the transport; made once, inside the running loop."""
+    def _keep_cookies(self, response: aiohttp.ClientResponse) -> None:
+        if self._cookies is None:
+            # unsafe: cookies from IP-address hosts too (staging on 10.0.0.5, tests on 127.0.0.1)
+            self._cookies = aiohttp.CookieJar(unsafe=True)
+        self._cookies.update_cookies_from_headers(
+            response.headers.getall("Set-Cookie"), response.url
+        )
+
+    def _open(self) -> aiohttp.ClientSession:
+        """The aiohttp session; made once, inside the running loop."""
         options = self.options
         connector = aiohttp.TCPConnector(
             # The Fetcher's semaphores bound what is in flight; the pool needs room for it all.
             limit=max(1, options.concurrency),
-            ssl=httpx.create_ssl_context(verify=options.verify_tls),
-            keepalive_timeout=5.0,  # httpx's default keep-alive expiry
+            ssl=_ssl_context(options.verify_tls),
+            keepalive_timeout=5.0,
         )
-        # aiohttp refuses a header line over 8 KB; httpx's own transport took up to 100 KB.
-        return aiohttp.ClientSession(
+        self._session = aiohttp.ClientSession(
             connector=connector,
-            cookie_jar=aiohttp.DummyCookieJar(),  # httpx.Cookies keeps them: one jar, not two
-            # HTTP(S)_PROXY and NO_PROXY, as httpx's client honoured them; asked only when set,
-            # since aiohttp reads the environment again for every request (half its CPU).
+            headers=self._headers,
+            cookie_jar=aiohttp.DummyCookieJar(),  # the Wire keeps them (see the module's doc)
+            timeout=aiohttp.ClientTimeout(
+                total=None,  # the attempt's deadline bounds the whole exchange instead
+                connect=options.timeout,  # waiting for a connection from the pool
+                sock_connect=options.connect_timeout,
+                sock_read=options.timeout,
+            ),
+            auto_decompress=False,
+            # HTTP(S)_PROXY and NO_PROXY, when set; asked only then, since aiohttp reads the
+            # environment (and ~/.netrc) again for every request.
             trust_env=bool(getproxies()),
+            # aiohttp refuses a header line over 8 KB; sites with big cookies send more.
             max_line_size=_MAX_HEADER,
             max_field_size=_MAX_HEADER,
         )
+        return self._session
 
 
-def _plain_headers(headers: httpx.Headers) -> dict[str, str]:
+def _ssl_context(verify: bool) -> ssl.SSLContext:
+    """Certificates checked against SSL_CERT_FILE / SSL_CERT_DIR when set, else certifi's
+    bundle when installed (as httpx did), else the system's; or not checked at all."""
+    if not verify:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    try:
+        import certifi
+    except ImportError:  # pragma: no cover - depends on the install
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _plain_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
     """Lower-cased names; a repeated header's values joined with ", "."""
     plain: dict[str, str] = {}
-    for name, value in headers.multi_items():
+    for name, value in headers.items():
         name = name.lower()
+        if not value.isascii():
+            value = _text(value)
         plain[name] = f"{plain[name]}, {value}" if name in plain else value
     return plain
+
+
+def _text(value: str) -> str:
+    """A header value as text: aiohttp keeps bytes that are not UTF-8 as surrogates, which
+    no report could write; they are read as Latin-1 instead, as httpx did."""
+    raw = value.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
