@@ -58,7 +58,7 @@ from cxlint.errors import UsageError
 from cxlint.model import Conditional, Hop, Response
 from cxlint.page import Form, Link, Page
 from cxlint.prices import VisiblePrice
-from cxlint.redact import holds_secret, scrub, scrub_text
+from cxlint.redact import holds_secret, scrub, scrub_text, secret_values
 
 PAGE = "page"  # a page the engine parses in full: its facts
 RESULTS = "results"  # a search results page: what the search read from it
@@ -71,6 +71,7 @@ KEPT_HEADERS = ("etag", "last-modified", "content-type", "x-robots-tag")
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
 _FORMAT = 5  # of the facts: entries of another format (or cxlint version) are dropped
 _BATCH = 256  # entries written in one transaction
+_KNOWN_TEXTS = 4096  # header names and values remembered as clean (or not) of secrets
 _INSERT = "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)"
 _OPEN_ATTEMPTS = 50  # opening a file other processes are setting up: about 25 s at most
 # In the file's header (PRAGMA application_id): this database is a cxlint cache ("cxlc").
@@ -150,6 +151,10 @@ class PageCache:
         except sqlite3.Error as exc:  # still locked after every attempt, or unwritable
             raise UsageError(f"--cache: cannot use {folder}: {exc}") from exc
         self.stats = {"stored": 0}
+        # Whether no form of a secret holds a character JSON escapes: then the facts' JSON is
+        # searched for secrets as it is written (`_json_may_hold_secret`).
+        self._json_scan = _json_scan_possible(self._secrets)
+        self._clean_texts: dict[str, bool] = {}  # header texts masking leaves as they are
         # Entries this run wrote: the fetcher already holds their fresh answers, so asking
         # the site again with their validators would only cost a request.
         self._fresh: set[tuple[str, str]] = set()
@@ -267,28 +272,88 @@ class PageCache:
             return
         if response.revalidated or not response.ok or response.truncated:
             return
-        if any(
-            scrub_text(text, self._secrets) != text for pair in headers.items() for text in pair
-        ):
+        if not self._headers_clean(headers):
             return  # a validator (or a header rules read) holds a secret: masked, it is useless
         final_url = response.final_url
         key = self._mask(url)  # (a URL with a query is masked by a few regular expressions)
         masked_final = key if final_url == url else self._mask(final_url)
         if masked_final != final_url and final_url != url:
             return  # the validators belong to an address kept only masked: never asked again
-        masked = self._masked(kind, facts)
-        if masked is None:
+        data = self._facts_json(kind, facts)
+        if data is None:
             return
-        if kind == PAGE:
-            masked = _share_text(masked)
-        # Only a page's JSON-LD and microdata (fields of any JSON) can hold a float
-        plain = [masked.get(name) for name in _ANY_JSON] if kind == PAGE else masked
-        blob = pack_facts(masked, orjson_safe=_orjson_writes_as_json(plain))
-        row = (kind, key, masked_final, response.status, json.dumps(headers))
-        self._pending[kind, key] = (*row, response.size, blob)
+        row = (kind, key, masked_final, response.status, orjson.dumps(headers).decode())
+        self._pending[kind, key] = (*row, response.size, pack_json(data))
         self._fresh.add((kind, key))
         if len(self._pending) >= _BATCH:
             self._flush()
+
+    def _headers_clean(self, headers: dict[str, str]) -> bool:
+        """Whether masking leaves the kept headers' names and values as they are. Remembered
+        by text: a site sends a handful of content-types and names over and over."""
+        known = self._clean_texts
+        for pair in headers.items():
+            for text in pair:
+                clean = known.get(text)
+                if clean is None:
+                    clean = scrub_text(text, self._secrets) == text
+                    if len(known) < _KNOWN_TEXTS:
+                        known[text] = clean
+                if not clean:
+                    return False
+        return True
+
+    def _facts_json(self, kind: str, facts: dict[str, Any]) -> bytes | None:
+        """The facts to store as JSON, secrets masked in their free text; None when masking
+        would change anything else (see the module's docstring).
+
+        Written once, and the written JSON searched for what masking could change
+        (`_json_may_hold_secret`); only when it may are the facts masked and written again."""
+        shared = _share_text(facts) if kind == PAGE else facts
+        data = _facts_dumps(kind, shared)
+        if data is not None and not self._json_may_hold_secret(data, facts, shared):
+            return data
+        masked = self._masked(kind, facts)
+        if masked is None:
+            return None
+        if masked is not facts:
+            shared = _share_text(masked) if kind == PAGE else masked
+            data = _facts_dumps(kind, shared)
+        return data if data is not None else _json_dumps(shared)
+
+    def _json_may_hold_secret(
+        self, data: bytes, facts: dict[str, Any], shared: dict[str, Any]
+    ) -> bool:
+        """`_may_hold_secret` read off the facts' JSON as orjson wrote it, for the price of a
+        few searches of its bytes, not a walk of its strings.
+
+        Every string of the facts (keys included) is one string literal of the JSON, written
+        as it is but for `"`, `\\` and control characters. What the URL rules of `scrub_text`
+        could change holds '=' or '@': each literal around one is read back and scrubbed as
+        `_may_hold_secret` does. A secret in any form `scrub_text` masks is one run of
+        characters JSON writes as they are, so the JSON holds it wherever a string does;
+        for secrets with a character JSON escapes, the strings are walked instead."""
+        if not self._json_scan:
+            return self._may_hold_secret(facts)
+        if shared is not facts:
+            for name in shared["@text"]:
+                # a text stored as a span of the whole text: checked as itself, since the URL
+                # rules read a part of a text otherwise than in it (where a match may begin)
+                text = facts[name]
+                if ("=" in text or "@" in text) and _scrub_changes(text, self._secrets):
+                    return True
+        literals = _literals_around(data, (b"=", b"@"))
+        if literals is None:
+            return True
+        for start, end in literals:
+            text = orjson.loads(data[start:end])
+            if type(text) is not str:  # never, but a wrong guess must not pass silently
+                return True
+            if ("=" in text or ("@" in text and "//" in text)) and _scrub_changes(
+                text, self._secrets
+            ):
+                return True
+        return holds_secret(data.decode(), self._secrets)
 
     def _flush(self) -> None:
         """Hand the pending entries to the writer thread."""
@@ -371,8 +436,12 @@ class PageCache:
 # Facts are stored as JSON compressed by brotli at quality 0 (a dependency already, for pages
 # sent br-compressed): twice as fast as zlib at its fastest level and as small (docs/
 # performance.md, "Round 2: the cache"). The marker before the stream says what follows, and
-# lets tests find every stream in the file's bytes (tests/test_cache_secrets.py).
+# lets tests find every stream in the file's bytes (tests/test_cache_secrets.py). Facts of a
+# few hundred bytes (a results page's) are stored as their JSON behind a marker of their own:
+# brotli made them no smaller, for a sixth of the time spent storing a run's entries.
 FACTS_MARKER = b"cxlint-facts-br:"
+FACTS_JSON_MARKER = b"cxlint-facts-json:"
+_COMPRESS_FROM = 1024  # bytes of JSON
 
 
 def pack_facts(facts: Any, orjson_safe: bool | None = None) -> bytes:
@@ -383,25 +452,90 @@ def pack_facts(facts: Any, orjson_safe: bool | None = None) -> bytes:
     `orjson_safe`: what `_orjson_writes_as_json` says of them, when the caller knows."""
     if orjson_safe is None:
         orjson_safe = _orjson_writes_as_json(facts)
-    try:
-        data = orjson.dumps(facts) if orjson_safe else None
-    except orjson.JSONEncodeError:
-        data = None
-    if data is None:
-        data = json.dumps(facts, separators=(",", ":")).encode()
+    data = _orjson_dumps(facts) if orjson_safe else None
+    return pack_json(data if data is not None else _json_dumps(facts))
+
+
+def pack_json(data: bytes) -> bytes:
+    """Facts already written as JSON (by `pack_facts`'s rules), as an entry stores them."""
+    if len(data) < _COMPRESS_FROM:
+        return FACTS_JSON_MARKER + data
     compressed: bytes = brotli.compress(data, quality=0)
     return FACTS_MARKER + compressed
 
 
+def _orjson_dumps(facts: Any) -> bytes | None:
+    try:
+        return orjson.dumps(facts)
+    except orjson.JSONEncodeError:
+        return None
+
+
+def _json_dumps(facts: Any) -> bytes:
+    return json.dumps(facts, separators=(",", ":")).encode()
+
+
+def _facts_dumps(kind: str, facts: dict[str, Any]) -> bytes | None:
+    """An entry's facts as orjson writes them, or None when json must (see `pack_facts`)."""
+    # Only a page's JSON-LD and microdata (fields of any JSON) can hold a float
+    plain = [facts.get(name) for name in _ANY_JSON] if kind == PAGE else facts
+    return _orjson_dumps(facts) if _orjson_writes_as_json(plain) else None
+
+
 def unpack_facts(blob: Any) -> Any:
     """What `pack_facts` stored; ValueError (or brotli.error) for anything else."""
-    if type(blob) is not bytes or not blob.startswith(FACTS_MARKER):
+    if type(blob) is not bytes:
         raise ValueError("not a facts blob")
-    data = brotli.decompress(blob[len(FACTS_MARKER) :])
+    if blob.startswith(FACTS_MARKER):
+        data = brotli.decompress(blob[len(FACTS_MARKER) :])
+    elif blob.startswith(FACTS_JSON_MARKER):
+        data = blob[len(FACTS_JSON_MARKER) :]
+    else:
+        raise ValueError("not a facts blob")
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(data)  # NaN or Infinity, as json wrote them (or a damaged entry)
+
+
+def _json_scan_possible(secrets: Sequence[str]) -> bool:
+    """Whether no form of a secret `holds_secret` looks for has a character JSON escapes."""
+    values = secret_values(list(secrets))
+    return not any(char in '"\\' or char < " " for value in values for char in value)
+
+
+def _scrub_changes(text: str, secrets: list[str]) -> bool:
+    return scrub_text(text, secrets) != text
+
+
+def _literals_around(data: bytes, needles: tuple[bytes, ...]) -> list[tuple[int, int]] | None:
+    """The string literals of JSON `data` (as [start, end) with their quotes) that hold any of
+    `needles` (characters JSON never writes outside a string, nor escapes); None if `data`
+    is not JSON as orjson writes it. Inside a literal every quote is escaped, so the nearest
+    unescaped quotes on either side of a character of a literal are its own."""
+    spans: dict[int, int] = {}
+    for needle in needles:
+        at = data.find(needle)
+        while at >= 0:
+            start = data.rfind(b'"', 0, at)
+            while start > 0 and _escaped(data, start):
+                start = data.rfind(b'"', 0, start)
+            end = data.find(b'"', at)
+            while end > 0 and _escaped(data, end):
+                end = data.find(b'"', end + 1)
+            if start < 0 or end < 0:
+                return None
+            spans[start] = end + 1
+            at = data.find(needle, end + 1)
+    return sorted(spans.items())
+
+
+def _escaped(data: bytes, quote: int) -> bool:
+    """Whether the quote at `quote` follows an odd number of backslashes."""
+    before = quote
+    while before > 0 and data[before - 1] == 0x5C:
+        before -= 1
+    return (quote - before) % 2 == 1
 
 
 def _orjson_writes_as_json(value: Any) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 import brotli
+import orjson
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -30,9 +31,19 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WResponse
 
-from cxlint.cache import FACTS_MARKER, FILE_NAME, PageCache, unpack_facts
+from cxlint.cache import (
+    FACTS_JSON_MARKER,
+    FACTS_MARKER,
+    FILE_NAME,
+    PageCache,
+    _json_scan_possible,
+    _literals_around,
+    _share_text,
+    pack_facts,
+    unpack_facts,
+)
 from cxlint.cli import main
-from cxlint.redact import scrub
+from cxlint.redact import scrub, scrub_text
 from tests.rulecase import render_page
 
 KEY = "Zk+9/SECRET=q&<x>"  # the X-Api-Key header's value: + / = & < all need encoding
@@ -152,6 +163,10 @@ def cache_bytes(cache: Path) -> dict[str, bytes]:
         while start != -1:
             found[f"{name}: facts stream at {start}"] = _decompressed(data, start)
             start = data.find(FACTS_MARKER, start + 1)
+        start = data.find(FACTS_JSON_MARKER)  # small facts, stored as their JSON
+        while start != -1:
+            found[f"{name}: facts JSON at {start}"] = data[start : start + 4096]
+            start = data.find(FACTS_JSON_MARKER, start + 1)
     with sqlite3.connect(f"file:{cache / FILE_NAME}?mode=ro", uri=True) as db:
         for i, row in enumerate(db.execute("SELECT * FROM pages")):
             columns = list(row)
@@ -231,9 +246,18 @@ def test_no_secret_in_any_form_in_the_cache_folder(
 
 
 def test_the_scan_reads_the_facts_streams_in_the_files_bytes(runs: dict[str, Any]) -> None:
-    # not a vacuous search: the files' own bytes are compressed, the scan decompresses them
-    streams = [data for where, data in runs["bytes"][0].items() if "facts stream" in where]
+    # not a vacuous search: facts are compressed in the files' own bytes (but small ones),
+    # the scan decompresses them
+    streams = [data for where, data in runs["bytes"][0].items() if "facts " in where]
     assert streams and any(b"Phone X1" in data for data in streams)
+
+
+def test_the_scan_decompresses_a_big_entry() -> None:
+    # the pages of the echo site are small enough to be stored as their JSON
+    text = "Phone X1 " + " ".join(f"word{i}" for i in range(400))
+    blob = pack_facts({"text": text})
+    assert blob.startswith(FACTS_MARKER) and b"Phone X1" not in blob
+    assert b"Phone X1" in _decompressed(b"header" + blob, len(b"header"))
 
 
 def test_a_rerun_revalidates_pages_even_with_a_secret_in_their_url(runs: dict[str, Any]) -> None:
@@ -299,3 +323,70 @@ def test_what_the_cheap_test_lets_through_scrub_would_not_change(facts: dict[str
     cache._secrets = [KEY, TOKEN]
     if not cache._may_hold_secret(facts):
         assert scrub(facts, [KEY, TOKEN]) is facts
+
+
+def _cache(secrets: list[str]) -> PageCache:
+    cache = PageCache.__new__(PageCache)
+    cache._secrets = secrets
+    cache._json_scan = True
+    return cache
+
+
+@settings(max_examples=400, deadline=None)
+@given(facts=st.dictionaries(_TEXT, _FACTS, max_size=5))
+def test_what_the_json_scan_lets_through_scrub_would_not_change(facts: dict[str, Any]) -> None:
+    """The same promise of the test read off the facts' JSON as orjson writes it (quotes,
+    backslashes and newlines escaped in it)."""
+    cache = _cache([KEY, TOKEN])
+    try:
+        data = orjson.dumps(facts)
+    except orjson.JSONEncodeError:  # an integer past 64 bits: json writes such facts
+        return
+    if not cache._json_may_hold_secret(data, facts, facts):
+        assert scrub(facts, [KEY, TOKEN]) is facts
+
+
+@pytest.mark.parametrize(
+    "secret", ['ab"cd-SECRET', "ab\\cd-SECRET", "ab\ncd-SECRET", 'Bearer t"0k-SECRET']
+)
+def test_a_secret_json_escapes_is_looked_for_in_the_strings(secret: str) -> None:
+    """JSON writes it otherwise than the text holds it: the strings are walked instead."""
+    assert not _json_scan_possible([secret])
+    assert _json_scan_possible(["plain-SECRET-1", "Bearer abc+/=&<x>", KEY, TOKEN])
+    cache = _cache([secret])
+    cache._json_scan = _json_scan_possible([secret])
+    facts = {"text": f"Debug: {secret.removeprefix('Bearer ')} shown", "title": "Phone X1"}
+    assert cache._json_may_hold_secret(orjson.dumps(facts), facts, facts)
+
+
+def test_a_shared_text_is_checked_as_itself() -> None:
+    """main_text is kept as a span of the page's text: a URL rule that masks it alone (a
+    parameter at its very start) but not inside the whole text still sends it to scrub."""
+    cache = _cache([KEY])
+    text = "Intro xapi_key=abcdef123 more"
+    facts = {"text": text, "main_text": text[6:], "title": ""}
+    assert scrub_text(facts["main_text"], [KEY]) != facts["main_text"]
+    shared = _share_text(facts)
+    assert shared is not facts and "@text" in shared
+    assert cache._json_may_hold_secret(orjson.dumps(shared), facts, shared)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"a":"x=1"}', rb'{"a\\":"\\\"=\\","b=\"":1}', b'["q",{"b":"u@v//w","c":"=="}]', b"{}"],
+)
+def test_literals_around_finds_each_string_holding_the_characters(data: bytes) -> None:
+    spans = _literals_around(data, (b"=", b"@"))
+    assert spans is not None
+    found = [orjson.loads(data[start:end]) for start, end in spans]
+
+    def strings(value: Any) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [*value, *(s for v in value.values() for s in strings(v))]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return []
+
+    assert sorted(found) == sorted(s for s in strings(orjson.loads(data)) if "=" in s or "@" in s)
