@@ -60,7 +60,11 @@ class Reply:
 
 
 class Wire:
-    """Sends one GET and reads its reply; used inside the running loop, closed with aclose."""
+    """Sends one GET and reads its reply; made inside the running loop, closed with aclose.
+
+    The session (and its TLS context: reading the CA bundle takes tens of milliseconds) is
+    made here, before any request is paced, so the first request starts when its turn says.
+    """
 
     def __init__(self, options: FetchOptions, read_body: BodyReader) -> None:
         self.options = options
@@ -68,18 +72,16 @@ class Wire:
         self._headers = default_headers(options, accept_encoding())
         self._sends_cookie = any(name.lower() == "cookie" for name in self._headers)
         self._origin_headers = OriginHeaders(options)
-        self._session: aiohttp.ClientSession | None = None  # made in the loop, on first use
-        self._cookies: aiohttp.CookieJar | None = None
+        self._cookies: aiohttp.CookieJar | None = None  # made on the first Set-Cookie
+        self._session = self._open()
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._session.close()
 
     async def send(self, url: str, validators: dict[str, str] | None = None) -> Reply:
         """GET `url` with its origin's headers and `validators`; the reply, its body read."""
         options = self.options
-        session = self._session or self._open()
+        session = self._session
         started = time.monotonic()
         status: int | None = None
         try:
@@ -139,7 +141,7 @@ class Wire:
             ssl=_ssl_context(options.verify_tls),
             keepalive_timeout=5.0,
         )
-        self._session = aiohttp.ClientSession(
+        return aiohttp.ClientSession(
             connector=connector,
             headers=self._headers,
             cookie_jar=aiohttp.DummyCookieJar(),  # the Wire keeps them (see the module's doc)
@@ -157,7 +159,6 @@ class Wire:
             max_line_size=_MAX_HEADER,
             max_field_size=_MAX_HEADER,
         )
-        return self._session
 
 
 def _ssl_context(verify: bool) -> ssl.SSLContext:
