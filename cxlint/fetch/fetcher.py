@@ -94,9 +94,12 @@ class Fetcher:
         by_validators = self._tasks.setdefault(url, {})
         task = by_validators.get(key)
         if task is None:
-            task = by_validators[key] = asyncio.ensure_future(self._fetch_counted(url, conditional))
+            fetch = self._fetch_counted(url, conditional)
+            task = by_validators[key] = asyncio.get_running_loop().create_task(fetch)
         else:
             self.stats["cache_hits"] += 1
+            if task.done():  # nothing left to share or to shield
+                return task.result()
         # shield: one caller being cancelled must not cancel the fetch the others share.
         return await asyncio.shield(task)
 
