@@ -6,7 +6,9 @@ Writes N deterministic 40 KB pages, serves them with nginx (tests/benchmarks/ngi
 prefix, stopped by its pid) and times, on the same URLs, each over the standard asyncio loop
 and uvloop (when installed): a plain httpx GET loop behind a semaphore, aiohttp alone, and
 cxlint's Fetcher.get (robots off, concurrency and per-host = the semaphore). Prints the median
-pages/s of the runs; every run must fetch every page with HTTP 200 and the full body.
+pages/s of the runs and, beside it, the median CPU this process spent per page (ms, from
+time.process_time: the client's cost, nginx's excluded); every run must fetch every page with
+HTTP 200 and the full body.
 """
 
 from __future__ import annotations
@@ -104,17 +106,21 @@ def loops() -> dict[str, Callable[[Coroutine[Any, Any, int]], int]]:
     return runners
 
 
-def measure(client: Client, run: Callable, urls: list[str], concurrency: int, runs: int) -> float:
-    """Median pages/s over `runs` runs, each on a fresh loop and fresh connections."""
-    rates = []
+def measure(
+    client: Client, run: Callable, urls: list[str], concurrency: int, runs: int
+) -> tuple[float, float]:
+    """Median pages/s and CPU ms per page over `runs` runs, each on a fresh loop and fresh
+    connections."""
+    rates, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         fetched = run(client(urls, concurrency))
         elapsed = time.perf_counter() - started
+        cpu.append((time.process_time() - cpu_started) * 1000 / len(urls))
         if fetched != len(urls) * PAGE_SIZE:
             raise SystemExit(f"{client.__name__} fetched {fetched} bytes, not {len(urls)} pages")
         rates.append(len(urls) / elapsed)
-    return statistics.median(rates)
+    return statistics.median(rates), statistics.median(cpu)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -131,10 +137,11 @@ def main(argv: list[str] | None = None) -> None:
             urls = [server.base + path for path in paths]
             print(
                 f"{args.pages} pages of {PAGE_SIZE // 1000} KB from nginx, concurrency "
-                f"{args.concurrency}, median of {args.runs} runs (pages/s)"
+                f"{args.concurrency}, median of {args.runs} runs (pages/s; CPU ms per page)"
             )
             runners = loops()
-            print(f"{'client':<22}" + "".join(f"{name:>10}" for name in runners))
+            names = [*runners, *(f"ms {name}" for name in runners)]
+            print(f"{'client':<22}" + "".join(f"{name:>11}" for name in names))
             for name, client in CLIENTS.items():
                 if args.only and args.only.lower() not in name.lower():
                     continue
@@ -142,7 +149,12 @@ def main(argv: list[str] | None = None) -> None:
                     measure(client, run, urls, args.concurrency, args.runs)
                     for run in runners.values()
                 ]
-                print(f"{name:<22}" + "".join(f"{rate:>10.0f}" for rate in row), flush=True)
+                print(
+                    f"{name:<22}"
+                    + "".join(f"{rate:>11.0f}" for rate, _ in row)
+                    + "".join(f"{cpu:>11.3f}" for _, cpu in row),
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
