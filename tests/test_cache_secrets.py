@@ -390,3 +390,35 @@ def test_literals_around_finds_each_string_holding_the_characters(data: bytes) -
         return []
 
     assert sorted(found) == sorted(s for s in strings(orjson.loads(data)) if "=" in s or "@" in s)
+
+
+_URL_PIECES = [
+    "http://", "https://", "HTTP://", "shop.test", "/x", "?", "&", "=", "q", "token", "api_key",
+    "sig", "Sig", "%74oken", "a.b", "-", "[0]", "+", "%20", "@", "u:p@", "#", "#frag", ",", ";",
+    ")", ".", " ", '"', "<", KEY, TOKEN, "t0k", quote_plus(KEY), "1",
+]  # fmt: skip
+
+
+_URL_TEXT = st.lists(st.sampled_from(_URL_PIECES), max_size=4).map("".join)
+_NAME = st.sampled_from(
+    ["q", "page", "utm_source", "a.b", "x-y", "token", "api_key", "Sig", "sessionid", "pass"]
+)
+_QUERY = st.lists(st.tuples(_NAME | _URL_TEXT, _URL_TEXT), min_size=1, max_size=4).map(
+    lambda pairs: "&".join(f"{name}={value}" for name, value in pairs)
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    start=st.sampled_from(["http://shop.test/s?", "https://shop.test/a;b,c)/?", ""]),
+    query=_QUERY,
+    noise=st.lists(st.sampled_from(_URL_PIECES), max_size=12).map("".join),
+)
+def test_a_url_masked_by_the_short_way_is_masked_as_scrub_text_masks_it(
+    start: str, query: str, noise: str
+) -> None:
+    """`_mask` skips scrub_text for URLs of a plain shape: it gives what scrub_text gives."""
+    cache = _cache([KEY, TOKEN])
+    cache._plain_names = {}
+    for url in (start + query, noise, start + noise):
+        assert cache._mask(url) == scrub_text(url, [KEY, TOKEN])
