@@ -190,7 +190,8 @@ def _page_of(
 def _first_tags(body: bytes) -> bytes:
     """`body` cut before its (MAX_PIECES + 1)th '<': a page of a million tags is cut before
     lxml gets there (and the bounded parse's callbacks cannot stop lxml reading on)."""
-    if body.count(b"<") <= MAX_PIECES:
+    # A page shorter than MAX_PIECES bytes cannot hold more '<': no count (20 µs on 45 KB)
+    if len(body) <= MAX_PIECES or body.count(b"<") <= MAX_PIECES:
         return body
     at = -1
     for _ in range(MAX_PIECES + 1):
