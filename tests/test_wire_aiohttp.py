@@ -129,3 +129,18 @@ def test_a_truncated_body_leaves_the_next_request_a_working_connection(
     assert big.truncated and big.body == b"x" * 1_000
     assert small.body == b"small" and not small.truncated
     assert again.truncated and again.error is None
+
+
+def test_the_address_goes_out_as_before(httpserver: HTTPServer) -> None:
+    """A space in the query is sent as %20 (yarl alone writes "+"); a control character is
+    refused as not a web address (yarl alone drops it and fetches another page)."""
+    httpserver.expect_request("/q").respond_with_data("ok")
+
+    spaced, tabbed = _get([httpserver.url_for("/q") + "?k=a b", httpserver.url_for("/q\tx")])
+
+    assert spaced.error is None and spaced.final_url.endswith("?k=a b")
+    (request, _), *_ = httpserver.log
+    assert request.query_string == b"k=a%20b"
+    assert tabbed.error_kind == "bad-url"
+    assert tabbed.error and "Invalid non-printable ASCII character in URL, '\\t'" in tabbed.error
+    assert len(httpserver.log) == 1

@@ -87,7 +87,9 @@ class Wire:
         try:
             async with asyncio.timeout(options.deadline):
                 async with session.get(
-                    url, headers=self._extra_headers(url, validators), allow_redirects=False
+                    _sendable(url),
+                    headers=self._extra_headers(url, validators),
+                    allow_redirects=False,
                 ) as response:
                     status = response.status
                     body, truncated = await self._read_body(response)
@@ -159,6 +161,21 @@ class Wire:
             max_line_size=_MAX_HEADER,
             max_field_size=_MAX_HEADER,
         )
+
+
+def _sendable(url: str) -> str:
+    """The URL as it goes out, as httpx sent it before: a control character refused (yarl
+    would drop it silently and fetch another address), a space in the query sent as %20
+    (yarl writes it as "+")."""
+    if not (url.isascii() and url.isprintable()):
+        for position, char in enumerate(url):
+            if char < " " or char == "\x7f":
+                raise FetchFailure(
+                    "bad-url",
+                    "not a web address (Invalid non-printable ASCII character in URL, "
+                    f"{char!r} at position {position}.)",
+                )
+    return url.replace(" ", "%20") if " " in url else url
 
 
 def _ssl_context(verify: bool) -> ssl.SSLContext:
