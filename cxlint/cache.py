@@ -277,7 +277,7 @@ class PageCache:
             if row is None:
                 return None
             final_url, status, headers, size, blob = row
-            headers = json.loads(headers)
+            headers = orjson.loads(headers)  # (written by orjson; json's text reads the same)
             facts = unpack_facts(blob)
         except (sqlite3.Error, ValueError, TypeError, brotli.error):
             return None  # a damaged entry (or a locked file) is a miss, never a failed run
@@ -805,7 +805,13 @@ def _is_str(value: Any) -> bool:
 
 
 def _is_strs(value: Any) -> bool:
-    return type(value) is list and all(type(item) is str for item in value)
+    """A list of strings. (Types counted in C, not by all() on a generator: a re-run checks
+    every entry, and each all() was a generator made and run.)"""
+    return type(value) is list and list(map(type, value)).count(str) == len(value)
+
+
+def _is_dicts(value: Any) -> bool:
+    return type(value) is list and list(map(type, value)).count(dict) == len(value)
 
 
 def _is_pairs(value: Any) -> bool:
@@ -850,12 +856,10 @@ _CHECK_TYPE: dict[str, Callable[[Any], bool]] = {
     "str | None": lambda value: value is None or type(value) is str,
     "list[str]": _is_strs,
     "dict[str, str]": lambda value: (
-        type(value) is dict and all(type(v) is str for v in value.values())
+        type(value) is dict and list(map(type, value.values())).count(str) == len(value)
     ),
     "list[tuple[str, str]]": _is_pairs,
-    "list[dict[str, Any]]": lambda value: (
-        type(value) is list and all(type(item) is dict for item in value)
-    ),
+    "list[dict[str, Any]]": _is_dicts,
 }
 _PLAIN_CHECKS = tuple(
     (f.name, _CHECK_TYPE[str(f.type)]) for f in fields(Page) if f.name in _PLAIN_FIELDS
@@ -869,7 +873,7 @@ def _valid(kind: str, final_url: Any, status: Any, headers: Any, size: Any, fact
         return False  # only successful answers are stored
     if not (_is_count(size) and type(headers) is dict and type(facts) is dict):
         return False
-    if not all(type(name) is str and type(value) is str for name, value in headers.items()):
+    if not (_is_strs(list(headers)) and _is_strs(list(headers.values()))):
         return False
     if kind == PAGE:
         return _valid_page(facts)
@@ -891,7 +895,9 @@ def _valid_page(facts: dict[str, Any]) -> bool:
     for form in forms:
         if type(form) is not dict or form.keys() != _FORM_KEYS:
             return False
-        if not all(_is_str(form[name]) for name in ("action", "method", "role")):
+        if type(form["action"]) is not str or type(form["method"]) is not str:
+            return False
+        if type(form["role"]) is not str:
             return False
         if not (_is_pairs(form["inputs"]) and _is_pairs(form["hidden"])):
             return False
@@ -926,10 +932,12 @@ def _valid_results(facts: dict[str, Any]) -> bool:
     status, results, texts, error = (result[k] for k in ("status", "results", "texts", "error"))
     if not (status is None or type(status) is int) or not (error is None or _is_str(error)):
         return False
-    if not all(result[k] is None or _is_str(result[k]) for k in ("empty", "suggestion")):
+    empty, suggestion = result["empty"], result["suggestion"]
+    if not (empty is None or type(empty) is str) or not (suggestion is None or _is_str(suggestion)):
         return False
     if not (_is_strs(results) and _is_strs(texts) and len(results) == len(texts)):
         return False
     if "chrome" in facts and not _is_strs(facts["chrome"]):
         return False
-    return all(facts.get(name) is None or _is_str(facts[name]) for name in ("print", "landing"))
+    printed, landing = facts.get("print"), facts.get("landing")
+    return (printed is None or type(printed) is str) and (landing is None or type(landing) is str)
