@@ -16,11 +16,13 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 from werkzeug import Response as WResponse
 
-from cxlint.cache import FILE_NAME, PageCache, pack_facts, unpack_facts
+from cxlint.cache import FILE_NAME, PageCache, _find, pack_facts, unpack_facts
 from cxlint.cli import main
 from cxlint.model import Response
 from tests.rulecase import render_page
@@ -546,3 +548,26 @@ def test_facts_come_back_as_the_parse_read_them_numbers_json_allows_included() -
     assert (back["gtin"], back["x"]) == (2**70, 1.5)
     plain = {"text": "Phone X1 – 99 €", "links": None, "jsonld": [{"a": [1, 2.5, None, True]}]}
     assert unpack_facts(pack_facts(plain)) == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("abc", "abc"),
+        ("xxabc", "abc"),
+        ("abc", "abcd"),
+        ("", "a"),
+        ("a" * 200 + "b", "a" * 100 + "b"),  # a head found many times before the value
+        ("a" * 70 + "X" + "a" * 70 + "Y", "a" * 70 + "Y"),
+        ("head" * 40 + "|" + "head" * 20, "head" * 20 + "|"),
+        ("p" * 64 + "q" + "p" * 64 + "r", "p" * 64 + "s"),
+    ],
+)
+def test_find_is_str_find(text: str, value: str) -> None:
+    assert _find(text, value) == text.find(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text("ab", max_size=300), value=st.text("ab", min_size=1, max_size=120))
+def test_find_is_str_find_on_repetitive_text(text: str, value: str) -> None:
+    assert _find(text, value) == text.find(value)
