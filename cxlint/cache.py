@@ -163,6 +163,14 @@ class PageCache:
         except sqlite3.Error as exc:  # still locked after every attempt, or unwritable
             raise UsageError(f"--cache: cannot use {folder}: {exc}") from exc
         self.stats = {"stored": 0}
+        # A cache empty when this run opened it (a first run, or one after an upgrade): every
+        # lookup would miss, but for what this run stores itself (a miss too, see _fresh) or
+        # what another of its processes stores, which this process then reads as a plain run
+        # does. Lookups are not made at all.
+        try:
+            self._empty = self._db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
+        except sqlite3.Error:
+            self._empty = False
         # Whether no form of a secret holds a character JSON escapes: then the facts' JSON is
         # searched for secrets as it is written (`_json_may_hold_secret`).
         self._json_scan = _json_scan_possible(self._secrets)
@@ -265,6 +273,8 @@ class PageCache:
         # for the same page, which it is but for the secret. (A hash of the real URL would not
         # do: an unsalted hash of a URL holding a secret lets anyone holding the file confirm
         # a guessed secret; a salted one means keeping the salt beside it.)
+        if self._empty:
+            return None
         key = self._mask(url)
         if (kind, key) in self._fresh:
             return None
