@@ -9,9 +9,12 @@ wrong. Currency symbols are kept as shown; cxlint.currency reads which currency 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from itertools import accumulate, compress, count, repeat
+from operator import add, not_
 from typing import Any
 
 from lxml import etree
@@ -243,7 +246,6 @@ _PART = re.compile(
     re.I,
 )
 _CENTS_CLASS = re.compile(r"cents?|fraction|decimals|minor", re.I)
-_SUPERSCRIPTS = etree.XPath(".//sup")
 
 
 def _silence(element: Element) -> None:
@@ -260,9 +262,8 @@ def _mark_cents(found: regions.Regions) -> None:
     """Give superscript cents their decimal point: "$19<sup>99</sup>" reads "$19 .99", not
     1,999 (and a cents element of a price the page marks likewise, unless it writes the
     point). Superscripts are found in C; cents elements only inside marked prices."""
-    parts = [e for m in found.marked for e in m.iterdescendants() if e.get("class")]
-    cents = [e for e in parts if _CENTS_CLASS.search(e.get("class") or "")]
-    for element in [*_SUPERSCRIPTS(found.main), *cents]:
+    cents = [e for e in _inside_marked(found.marked) if _CENTS_CLASS.search(e.get("class") or "")]
+    for element in [*found.main.iterdescendants("sup"), *cents]:
         digits = (element.text or "").strip()
         footnote = element.tag == "sup" and re.fullmatch(r"[\d*†‡]", digits) is not None
         if len(element) or not (footnote or re.fullmatch(r"\d{2}", digits)):
@@ -275,6 +276,20 @@ def _mark_cents(found: regions.Regions) -> None:
         before = (before or "").rstrip()
         if before[-1:].isdigit():  # a footnote's mark after a price ("$199¹") is no digit of it
             element.text = "" if footnote else "." + digits
+
+
+def _inside_marked(marked: list[Element]) -> list[Element]:
+    """The elements inside marked prices, in order, each once: a marked price inside another
+    (a "price" span in a "price" box) is not walked again."""
+    seen: set[Element] = set()
+    found = []
+    for element in marked:
+        if element in seen:
+            continue
+        inner = list(element.iterdescendants())
+        seen.update(inner)
+        found += inner
+    return found
 
 
 def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
@@ -319,11 +334,9 @@ def _prices_in(root: Element, found: regions.Regions) -> list[VisiblePrice]:
     for amount_, currency, words, old in reversed(read):
         keep(amount_, currency, words, True, old)
     marked_amounts = {(p.amount, p.currency) for p in kept}
-    for block in text_of(root).split(regions.SEP):
+    for block in _blocks_to_read(text_of(root)):
         if len(kept) >= MAX_PRICES:
             break
-        if not block or block.isspace():
-            continue
         for match in _amounts(block):
             words = match.group(0)
             price = Price.fromstring(words.translate(_UNMARK))
@@ -469,6 +482,48 @@ _MARKS = re.compile(
     )
 )
 _REACH = 40  # characters an amount may take on either side of its mark ("1,234,567.89 €")
+
+
+# Characters of a text its scan for marks costs as much as a call of str.find does (60 µs on
+# 30 KB against 0.3): a text is scanned for marks past as many finds of digits
+_FIND_COST = 64
+
+
+def _blocks_to_read(text: str) -> list[str]:
+    """The blocks of a text (split at SEP) an amount may stand in, in order, found without a
+    call for each block (a page's hundreds of blocks each cost one in _amounts). Every amount
+    holds a digit and a mark: a product's text has few digits, found fast by str.find in C
+    (skipping to the next block at each); a text with many is scanned once for marks, which
+    reads each character (150 µs on 30 KB) but costs no call a block."""
+    blocks = text.split(regions.SEP)
+    # where each block starts, and which hold other scripts than ASCII (whose digits are
+    # digits to _MONEY's \d: such blocks are read whatever they hold), computed in C: a
+    # Python loop over a real page's hundreds of blocks cost as much as reading them
+    starts = list(accumulate(map(add, map(len, blocks), repeat(1)), initial=0))
+    others = list(compress(count(), map(not_, map(str.isascii, blocks))))
+    finds = len(text) // _FIND_COST
+    holding = _digit_blocks(text, starts, finds) if len(others) <= finds // 4 else None
+    if holding is None:
+        holding = {bisect_right(starts, mark.start()) - 1 for mark in _MARKS.finditer(text)}
+    else:
+        holding.update(others)
+    return [blocks[index] for index in sorted(holding)]
+
+
+def _digit_blocks(text: str, starts: list[int], finds: int) -> set[int] | None:
+    """The indexes of the blocks (starting at `starts`) that hold an ASCII digit; None when
+    that takes more than `finds` calls of str.find."""
+    holding: set[int] = set()
+    for digit in "0123456789":
+        at = text.find(digit)
+        while at != -1:
+            finds -= 1
+            if finds < 0:
+                return None
+            index = bisect_right(starts, at) - 1
+            holding.add(index)
+            at = text.find(digit, starts[index + 1])
+    return holding
 
 
 def _amounts(text: str) -> Iterator[re.Match[str]]:
