@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.request import getproxies
 
 import aiohttp
+import certifi
 from yarl import URL
 
 from cxlint.fetch.body import accept_encoding
@@ -180,7 +181,7 @@ def _sendable(url: str) -> str:
 
 def _ssl_context(verify: bool) -> ssl.SSLContext:
     """Certificates checked against SSL_CERT_FILE / SSL_CERT_DIR when set, else certifi's
-    bundle when installed (as httpx did), else the system's; or not checked at all."""
+    bundle (as httpx did); or not checked at all."""
     if not verify:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
@@ -190,10 +191,6 @@ def _ssl_context(verify: bool) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
     if os.environ.get("SSL_CERT_DIR"):
         return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
-    try:
-        import certifi
-    except ImportError:  # pragma: no cover - depends on the install
-        return ssl.create_default_context()
     return ssl.create_default_context(cafile=certifi.where())
 
 
