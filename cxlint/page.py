@@ -433,15 +433,26 @@ def _fill_head(page: Page, root: Element, base: str) -> None:
     html = root if root.tag == "html" else root.find(".//html")
     lang = (html.get("lang") or html.get("xml:lang") or "") if html is not None else ""
     page.lang = (lang or page.meta.get("og:locale", "")).strip()[:35]
-    for link in root.iterfind(".//link[@href]"):
+    for index, link in enumerate(root.iterfind(".//link[@href]")):
         rel = (link.get("rel") or "").lower().split()
-        href = urljoin(base, link.get("href").strip())
+        href = link.get("href").strip()
+        # A shop's page has dozens of stylesheets, icons and preloads, whose URLs are not read
+        # (a join each was most of this function): only the links read are joined, and those
+        # that may not parse (and the first, which parses `base`): a ValueError stays the page's.
+        if index == 0 or _may_not_parse(href):
+            urljoin(base, href)
         if "canonical" in rel and page.canonical is None:
-            page.canonical = href
+            page.canonical = urljoin(base, href)
         elif "alternate" in rel and link.get("hreflang") and len(page.hreflangs) < 50:
             page.hreflangs.append(link.get("hreflang").strip()[:35])
         elif "search" in rel and "opensearch" in (link.get("type") or "").lower():
-            page.opensearch.append(href)
+            page.opensearch.append(urljoin(base, href))
+
+
+def _may_not_parse(href: str) -> bool:
+    """Whether urljoin may raise ValueError on `href` (urlsplit: a bracketed or unbalanced
+    IPv6 host, a host of characters NFKC makes into separators)."""
+    return "[" in href or "]" in href or not href.isascii()
 
 
 def _links(root: Element, base: str, wanted: Callable[[str], bool] | None) -> list[Link]:
