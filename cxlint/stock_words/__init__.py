@@ -413,9 +413,22 @@ def label(words: str) -> str | None:
     defence), "在庫切れ"."""
     if len(words) > 60:
         return None
+    # Each short block of a product's text is asked (a real page has hundreds), and a site's
+    # pages repeat theirs ("Add to cart", "Size", "Free delivery"): answers are remembered.
+    try:
+        return _LABELS[words]
+    except KeyError:
+        pass
     m = matcher()
     folded = m.label_prefix.sub("", fold(words).strip(_LABEL_TRIM)).strip(_LABEL_TRIM)
-    return folded if _label_key(folded) in m.labels else None
+    found = folded if _label_key(folded) in m.labels else None
+    if len(_LABELS) >= 50_000:  # bounded: a run reads many sites
+        _LABELS.clear()
+    _LABELS[words] = found
+    return found
+
+
+_LABELS: dict[str, str | None] = {}
 
 
 def answers_no(words: str) -> bool:
