@@ -477,7 +477,7 @@ class PageCache:
 # performance.md, "Round 2: the cache"). The marker before the stream says what follows, and
 # lets tests find every stream in the file's bytes (tests/test_cache_secrets.py). Facts of a
 # few hundred bytes (a results page's) are stored as their JSON behind a marker of their own:
-# brotli made them no smaller, for a sixth of the time spent storing a run's entries.
+# brotli made them no smaller, for a twentieth of the time spent storing a run's entries.
 FACTS_MARKER = b"cxlint-facts-br:"
 FACTS_JSON_MARKER = b"cxlint-facts-json:"
 _COMPRESS_FROM = 1024  # bytes of JSON
