@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from cxlint.tree import Element, as_element, children, text
+from cxlint.tree import Element, as_element, text
 
 SOURCE = "microdata"
 MAX_ITEMS = 500  # bounds hostile pages with thousands of itemscopes
@@ -69,16 +69,21 @@ def _item(scope: Element, budget: list[int]) -> dict[str, Any]:
 
 
 def _properties(scope: Element) -> list[Element]:
-    """The itemprop elements that belong to `scope`, not to an item nested inside it."""
+    """The itemprop elements that belong to `scope`, not to an item nested inside it, in
+    document order. Found in C as attributes (a Python walk of a product item's every element
+    cost most of reading microdata), then each kept unless an item between owns it."""
     found: list[Element] = []
-    stack = list(reversed(children(scope)))
-    while stack:
-        node = stack.pop()
-        if node.get("itemprop") is not None:
-            found.append(node)
-        if node.get("itemscope") is None:  # a nested item owns its own properties
-            stack.extend(reversed(children(node)))
+    for attribute in _PROPS(scope):
+        prop = attribute.getparent()
+        node = prop.getparent()
+        while node is not scope and node.get("itemscope") is None:
+            node = node.getparent()
+        if node is scope:  # a nested item owns its own properties
+            found.append(prop)
     return found
+
+
+_PROPS = etree.XPath("descendant::*/@itemprop")
 
 
 def _value(prop: Element) -> str:
