@@ -460,6 +460,7 @@ def _links(root: Element, base: str, wanted: Callable[[str], bool] | None) -> li
     # The hottest loop of parsing (a shop's page has hundreds of links): kept lean.
     resolve = _resolver(base)
     found = []
+    items: dict[Element, str] = {}  # an item's text, read once for all its links
     for a in root.iter("a"):
         href = a.get("href")
         if href is None:
@@ -474,7 +475,7 @@ def _links(root: Element, base: str, wanted: Callable[[str], bool] | None) -> li
                 url,
                 link_text,
                 " ".join(rel.split()) if rel else "",
-                _item_text(a, link_text) if wanted is not None else "",
+                _item_text(a, link_text, items) if wanted is not None else "",
             )
         )
     return found
@@ -551,9 +552,10 @@ def _form(form: Element, base: str) -> Form:
     )
 
 
-def _item_text(link: Element, link_text: str) -> str:
+def _item_text(link: Element, link_text: str, items: dict[Element, str]) -> str:
     """The text of the list item, article or table row around a link: what a results page
-    shows for one result (name, model, price), read when search results are matched by text."""
+    shows for one result (name, model, price), read when search results are matched by text.
+    `items` keeps each item's text: a result's image, title and button link to it alike."""
     node = link.getparent()
     child = link
     for _ in range(6):  # a result's link sits a few levels inside its item, never deeper
@@ -562,7 +564,10 @@ def _item_text(link: Element, link_text: str) -> str:
         if node.tag in ("li", "article", "tr"):
             if len(node) == 1 and child is link:  # <li><a>…</a></li>: no walk needed
                 return _clean(" ".join((node.text or "", link_text, link.tail or "")))[:500]
-            return _clean(text(node))[:500]
+            words = items.get(node)
+            if words is None:
+                words = items[node] = _clean(text(node))[:500]
+            return words
         child, node = node, node.getparent()
     return ""
 
