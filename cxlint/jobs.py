@@ -74,6 +74,7 @@ def run_split(
         rate=fetch.rate / jobs if fetch.rate else fetch.rate,
     )
     _WORK = (campaign, rules, replace(options, fetch=shared), progress)
+    _build_tables()
     # Forked processes share the parent's memory until they write to it, and a garbage
     # collection writes to every object it visits: frozen objects are never visited, so the
     # campaign and the imported modules stay shared instead of being copied into each process.
@@ -96,6 +97,16 @@ def run_split(
     merged.stats["jobs"] = jobs
     merged.stats.pop("shards", None)  # one run, not shard reports: nothing to list
     return merged
+
+
+def _build_tables() -> None:
+    """Build here, before the fork, the tables each process would otherwise build for itself
+    on its first page: the stock words' compiled patterns of 18 languages and the currency
+    codes (0.2 s of CPU a process, mostly compiling regexes)."""
+    from cxlint import currency, stock_words
+
+    stock_words.matcher()
+    currency.canonical("USD")
 
 
 def context() -> Any:
