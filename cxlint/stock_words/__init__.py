@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -411,24 +411,16 @@ def label(words: str) -> str | None:
     """The stock label `words` are, folded, when they say the product cannot be bought:
     "Unavailable", "Availability: Sold out", "ausver\\u00adkauft" (a soft hyphen is no
     defence), "在庫切れ"."""
-    if len(words) > 60:
-        return None
-    # Each short block of a product's text is asked (a real page has hundreds), and a site's
-    # pages repeat theirs ("Add to cart", "Size", "Free delivery"): answers are remembered.
-    try:
-        return _LABELS[words]
-    except KeyError:
-        pass
+    return _label(words) if len(words) <= 60 else None
+
+
+# Each short block of a product's text is asked (a real page has hundreds), and a site's pages
+# repeat theirs ("Add to cart", "Size", "Free delivery"): answers are remembered, boundedly.
+@lru_cache(maxsize=50_000)
+def _label(words: str) -> str | None:
     m = matcher()
     folded = m.label_prefix.sub("", fold(words).strip(_LABEL_TRIM)).strip(_LABEL_TRIM)
-    found = folded if _label_key(folded) in m.labels else None
-    if len(_LABELS) >= 50_000:  # bounded: a run reads many sites
-        _LABELS.clear()
-    _LABELS[words] = found
-    return found
-
-
-_LABELS: dict[str, str | None] = {}
+    return folded if _label_key(folded) in m.labels else None
 
 
 def answers_no(words: str) -> bool:
