@@ -467,7 +467,8 @@ def _path_of(url: str) -> str:
 
 def _moved_to(requested: str, final: str) -> bool:
     """Whether a redirect took the search away from its results page (path changed)."""
-    return _path_of(requested) != _path_of(final)
+    # Most searches are not redirected: no need to normalise two URLs never seen again.
+    return requested != final and _path_of(requested) != _path_of(final)
 
 
 def _says_no_results(page: Page, first: str | None = None) -> str | None:
@@ -527,7 +528,7 @@ def _result_candidates(page: Page, own: Callable[[str], bool]) -> list[tuple[str
         if not urls.is_http_url(link.url) or urls.origin(link.url) != site:
             continue
         normal = urls.normalize_for_compare(link.url)
-        if _path_of(normal) == search_path and own(normal):
+        if normal.split("?", 1)[0] == search_path and own(normal):  # _path_of, already normal
             continue  # pagination, sorting and filter links of the results page itself
         if normal not in found:
             found[normal] = (link.item or link.text, link.text)

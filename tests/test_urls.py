@@ -187,3 +187,18 @@ def test_redact_hides_secret_values(secret: str) -> None:
 def test_ordinary_parameter_names_are_not_secrets(name: str) -> None:
     # A search template's `keywords=` is what customers type: reports must show it.
     assert urls.redact(f"https://x.test/s?{name}=v710") == f"https://x.test/s?{name}=v710"
+
+
+# URLs of every part that normalising changes: scheme and host case, ports, percent-encoding,
+# spaces and non-ASCII in the path, trailing slashes, tracking and blank parameters, fragments
+_URL_PIECES = st.sampled_from(
+    ["http://", "HTTPS://", "Ex.COM", ":80", ":8080", "/", "/A b", "/%41", "/é", "//", "?",
+     "&", "q=1", "utm_source=x", "a=", "b=%20+c", "#top", "[", "%zz", "%3F", "%23"]  # fmt: skip
+)
+
+
+@given(st.lists(_URL_PIECES, max_size=10).map("".join))
+def test_normalize_for_compare_of_a_normal_url_is_itself(url: str) -> None:
+    """The search reads a normalised link's path by cutting at "?" (_result_candidates)."""
+    normal = urls.normalize_for_compare(url)
+    assert urls.normalize_for_compare(normal) == normal
