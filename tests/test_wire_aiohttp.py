@@ -14,6 +14,7 @@ from werkzeug import Response as WsgiResponse
 from cxlint import urls
 from cxlint.fetch import Fetcher, FetchOptions
 from cxlint.model import Response
+from tests.test_fetch import raw_server
 
 
 def _get(urls_: list[str], **options: object) -> list[Response]:
@@ -99,14 +100,10 @@ def test_reply_headers_that_are_not_utf8_read_as_latin1() -> None:
         writer.close()
 
     async def scenario() -> Response:
-        server = await asyncio.start_server(latin1, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        try:
+        async with raw_server(latin1) as origin:
             options = FetchOptions(respect_robots=False, retries=0)
             async with Fetcher(options) as fetcher:
-                return await fetcher.get(f"http://127.0.0.1:{port}/")
-        finally:
-            server.close()
+                return await fetcher.get(origin + "/")
 
     response = asyncio.run(scenario())
     assert response.error is None, response.error
