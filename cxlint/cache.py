@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import sqlite3
 import stat
 import time
@@ -54,7 +53,7 @@ from typing import Any
 import brotli
 import orjson
 
-from cxlint import __version__, urls
+from cxlint import __version__
 from cxlint.errors import UsageError
 from cxlint.model import Conditional, Hop, Response
 from cxlint.page import Form, Link, Page
@@ -72,17 +71,6 @@ KEPT_HEADERS = ("etag", "last-modified", "content-type", "x-robots-tag")
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
 _FORMAT = 5  # of the facts: entries of another format (or cxlint version) are dropped
 _BATCH = 256  # entries written in one transaction
-# A URL `scrub_text` leaves as it is, unless a secret is in it or a parameter's name is one
-# whose value it masks: an http(s) URL with one '?', no '@', '#', quotes, spaces or '<>', and a
-# query of name=value pairs ('&' only between them), each name of characters a name can have
-# in `redact._PARAM`, and no '=' in any value. Then `redact._URL` matches it whole (or but a
-# last character) and `urls.redact` sees the same names as `redact._PARAM`, which finds no
-# other '=' to read.
-_PLAIN_QUERY_URL = re.compile(
-    r"https?://[^\s\"'<>=@#?&]*\?[A-Za-z0-9_.\-]+=[^\s\"'<>=@#?&]*"
-    r"(?:&[A-Za-z0-9_.\-]+=[^\s\"'<>=@#?&]*)*"
-)
-_QUERY_NAME = re.compile(r"[?&]([^=&]+)=")
 _KNOWN_TEXTS = 4096  # header names and values remembered as clean (or not) of secrets
 _INSERT = "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)"
 _OPEN_ATTEMPTS = 50  # opening a file other processes are setting up: about 25 s at most
@@ -175,7 +163,6 @@ class PageCache:
         # searched for secrets as it is written (`_json_may_hold_secret`).
         self._json_scan = _json_scan_possible(self._secrets)
         self._clean_texts: dict[str, bool] = {}  # header texts masking leaves as they are
-        self._plain_names: dict[str, bool] = {}  # query parameter names `_mask` has seen
         # Entries this run wrote: the fetcher already holds their fresh answers, so asking
         # the site again with their validators would only cost a request.
         self._fresh: set[tuple[str, str]] = set()
@@ -247,25 +234,6 @@ class PageCache:
 
     # --- entries ---------------------------------------------------------------------------
 
-    def _mask(self, url: str) -> str:
-        plain = _PLAIN_QUERY_URL.fullmatch(url) and self._names_plain(url)
-        if plain and not holds_secret(url, self._secrets):
-            return url  # what scrub_text would give, without its three urlsplits
-        return scrub_text(url, self._secrets)
-
-    def _names_plain(self, url: str) -> bool:
-        """Whether no parameter name of a URL `_PLAIN_QUERY_URL` matches is one `urls.redact`
-        masks the value of (remembered by name: a run's URLs share a handful)."""
-        known = self._plain_names
-        for name in _QUERY_NAME.findall(url):
-            plain = known.get(name)
-            if plain is None:
-                probe = f"?{name}=1"
-                plain = known[name] = urls.redact(probe) == probe
-            if not plain:
-                return False
-        return True
-
     def lookup(self, kind: str, url: str) -> Entry | None:
         """The entry of `url`, when there is one and it is sound (anything else is a miss)."""
         # Keys are stored masked, so a URL is looked up by its masked form: a secret in it
@@ -275,7 +243,7 @@ class PageCache:
         # a guessed secret; a salted one means keeping the salt beside it.)
         if self._empty:
             return None
-        key = self._mask(url)
+        key = scrub_text(url, self._secrets)
         if (kind, key) in self._fresh:
             return None
         try:
@@ -314,8 +282,8 @@ class PageCache:
         if not self._headers_clean(headers):
             return  # a validator (or a header rules read) holds a secret: masked, it is useless
         final_url = response.final_url
-        key = self._mask(url)  # (a URL with a query is masked by a few regular expressions)
-        masked_final = key if final_url == url else self._mask(final_url)
+        key = scrub_text(url, self._secrets)
+        masked_final = key if final_url == url else scrub_text(final_url, self._secrets)
         if masked_final != final_url and final_url != url:
             return  # the validators belong to an address kept only masked: never asked again
         data = self._facts_json(kind, facts)

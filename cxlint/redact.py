@@ -18,9 +18,36 @@ T = TypeVar("T")
 _URL = re.compile(r"(?:https?://[^\s\"'<>]*|(?<![\w/.:])/[^\s\"'<>?]*\?[^\s\"'<>]*)[^\s\"'<>).,;]")
 _PARAM = re.compile(r"(?<![\w%.\-\[\]])[\w%.\-\[\]]+=[^&\s,;\"'<>)]+")
 MASK = "***"
+# A URL `scrub_text` leaves as it is, unless a secret is in it or a parameter's name is one
+# whose value it masks: an http(s) URL with one '?', no '@', '#', quotes, spaces or '<>', and a
+# query of name=value pairs ('&' only between them), each name of characters a name can have
+# in `_PARAM`, and no '=' in any value. Then `_URL` matches it whole (or but a last character)
+# and `urls.redact` sees the same names as `_PARAM`, which finds no other '=' to read.
+_PLAIN_QUERY_URL = re.compile(
+    r"https?://[^\s\"'<>=@#?&]*\?[A-Za-z0-9_.\-]+=[^\s\"'<>=@#?&]*"
+    r"(?:&[A-Za-z0-9_.\-]+=[^\s\"'<>=@#?&]*)*"
+)
+_QUERY_NAME = re.compile(r"[?&]([^=&]+)=")
 
 
 def scrub_text(text: str, secrets: list[str]) -> str:
+    plain = _PLAIN_QUERY_URL.fullmatch(text) and all(map(_plain_name, _QUERY_NAME.findall(text)))
+    if plain and not holds_secret(text, secrets):
+        # a URL of a plain shape (a search's, a tracked landing page's) the URL rules leave as
+        # it is: their three urlsplits were most of storing a cache entry's key
+        return text
+    return _scrub_fully(text, secrets)
+
+
+@functools.lru_cache(maxsize=1024)  # a run's URLs share a handful of parameter names
+def _plain_name(name: str) -> bool:
+    """Whether `urls.redact` leaves the value of a query parameter so named as it is."""
+    probe = f"?{name}=1"
+    return urls.redact(probe) == probe
+
+
+def _scrub_fully(text: str, secrets: list[str]) -> str:
+    """scrub_text without its short way for plain URLs (tests hold the two to each other)."""
     if holds_secret(text, secrets):
         text = _secrets_pattern(tuple(secrets))[0].sub(MASK, text)  # type: ignore[union-attr]
     # URL rules mask query values and `user:password@`: nothing to do without '=' or '@'
