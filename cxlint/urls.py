@@ -205,7 +205,9 @@ def normalize_for_compare(url: str) -> str:
     )
     query = urlencode(params)
     prefix = f"{scheme}:" if scheme else ""
-    if host:
+    if host or path.startswith("//"):
+        # An empty authority is kept when the path starts with "//": without it, the path's
+        # first segment would be read back as the host.
         prefix += f"//{host}"
     return prefix + path + (f"?{query}" if query else "")
 

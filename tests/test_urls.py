@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cxlint import urls
@@ -198,6 +198,7 @@ _URL_PIECES = st.sampled_from(
 
 
 @given(st.lists(_URL_PIECES, max_size=10).map("".join))
+@example("http:////http://")  # an empty host before a "//" path: found by CI at 9ecedf8
 def test_normalize_for_compare_of_a_normal_url_is_itself(url: str) -> None:
     """The search reads a normalised link's path by cutting at "?" (_result_candidates)."""
     normal = urls.normalize_for_compare(url)
