@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4.dammit import EncodingDetector
 from lxml import etree
 
 from cxlint import microdata, regions, urls
@@ -118,13 +118,25 @@ class Page:
     @property
     def products(self) -> list[dict[str, Any]]:
         """schema.org Product objects from JSON-LD, then from microdata (`"@source"` says)."""
-        found = [o for o in self.jsonld if _has_type(o, "Product")]
-        return found + [o for o in _typed(self.microdata) if _has_type(o, "Product")]
+        return list(self._products)  # a list of its own: a caller's changes stay its own
 
     @property
     def offers(self) -> list[Offer]:
         """The schema.org Offers of the page's products, with prices read as Decimals."""
-        return offers(self.products)
+        return list(self._offers)
+
+    # Several rules read a product page's products and offers: found once per page, as its
+    # facts do not change once parsed. Kept in the instance's __dict__, not in fields: the
+    # cache (page_facts) and redact.scrub read fields only, and dataclasses.replace (a
+    # scrubbed page) makes a page that finds them anew.
+    @cached_property
+    def _products(self) -> list[dict[str, Any]]:
+        found = [o for o in self.jsonld if _has_type(o, "Product")]
+        return found + [o for o in _typed(self.microdata) if _has_type(o, "Product")]
+
+    @cached_property
+    def _offers(self) -> list[Offer]:
+        return offers(self._products)
 
     @property
     def text_lower(self) -> str:
@@ -223,14 +235,14 @@ def _parse(body: bytes, charset: str | None) -> tuple[Element | None, bool]:
     was read (past MAX_PIECES). Raises LookupError when no encoding fits."""
     body = _past_the_end(body)
     read = _first_tags(body)
-    detector = EncodingDetector(read, known_definite_encodings=[charset], is_html=True)
-    mark = len(read) - len(detector.markup)  # a byte-order mark, not given to the parser
-    for encoding in detector.encodings:
+    unmarked, encodings = _encodings(read, charset)
+    mark = len(read) - len(unmarked)  # a byte-order mark, not given to the parser
+    for encoding in encodings:
         try:
             parser = etree.HTMLParser(encoding=encoding, recover=True, no_network=True)
         except LookupError:  # a name lxml does not know: try the next candidate
             continue
-        markup, partial = detector.markup, len(read) < len(body)
+        markup, partial = unmarked, len(read) < len(body)
         for flattened in (None, "closely", "strictly"):
             if flattened:
                 # libxml2 stopped at its nesting limit and dropped the rest of the page: read
@@ -252,6 +264,30 @@ def _parse(body: bytes, charset: str | None) -> tuple[Element | None, bool]:
         root, stopped = _parse_bounded(markup, encoding)
         return root, stopped or partial
     raise LookupError("no usable character encoding")
+
+
+_BYTE_ORDER_MARKS = (b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff")
+
+
+def _encodings(read: bytes, charset: str | None) -> tuple[bytes, Iterator[str]]:
+    """The page's bytes without a byte-order mark, and the encodings to try in turn, as
+    Beautiful Soup's EncodingDetector orders them: the HTTP charset, the mark's, the <meta>
+    charset, detection, UTF-8. With a charset and no mark (nearly every page) the detector, and
+    Beautiful Soup with it (0.1 s to import), is asked only if lxml does not know that name."""
+    if charset and not read.startswith(_BYTE_ORDER_MARKS):
+        return read, _detected_after(read, charset)
+    from bs4.dammit import EncodingDetector
+
+    detector = EncodingDetector(read, known_definite_encodings=[charset], is_html=True)
+    return detector.markup, detector.encodings
+
+
+def _detected_after(read: bytes, charset: str) -> Iterator[str]:
+    yield charset
+    from bs4.dammit import EncodingDetector
+
+    detector = EncodingDetector(read, known_definite_encodings=[charset], is_html=True)
+    yield from (e for e in detector.encodings if e.lower() != charset.lower())
 
 
 def _parse_bounded(body: bytes, encoding: str) -> tuple[Element | None, bool]:
