@@ -548,6 +548,19 @@ def render(
     return "\n".join(lines) + "\n"
 
 
+def compile_bytecode(cxlint: str) -> None:
+    """Compile the measured cxlint's modules, as `pip install` does: an editable install run
+    with PYTHONDONTWRITEBYTECODE (as on our machines) compiled its modules from source at
+    every start, ~0.15 s a run no user's cxlint spends."""
+    python = Path(cxlint).with_name("python")
+    if python.exists():
+        package = "import os, cxlint; print(os.path.dirname(cxlint.__file__))"
+        found = subprocess.run([str(python), "-c", package], capture_output=True, text=True)
+        if found.returncode == 0:
+            folder = found.stdout.strip()
+            subprocess.run([str(python), "-m", "compileall", "-q", folder], check=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     workdir = Path(args.workdir).resolve()
@@ -559,6 +572,7 @@ def main(argv: list[str] | None = None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    compile_bytecode(args.cxlint)
     info = machine()
     info["tools"] = {}
     for tool in args.tools:
