@@ -8,7 +8,7 @@ import base64
 import dataclasses
 import functools
 import re
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cxlint import urls
 
@@ -205,25 +205,36 @@ def scrub(value: T, secrets: list[str]) -> T:
     Parts with nothing to mask are shared, not copied: a run of 100,000 subjects is scrubbed
     without holding two copies of it.
     """
+    return _scrub(value, secrets, {})
+
+
+def _scrub(value: Any, secrets: list[str], done: dict[int, Any]) -> Any:
+    # `done`: each dataclass object scrubbed once however often it is referenced (every
+    # subject's checks are the same dozen shared `Check` objects: a quarter of the walk).
     if isinstance(value, str):
         clean = scrub_text(value, secrets)
-        return value if clean == value else clean  # type: ignore[return-value]
+        return value if clean == value else clean
     if isinstance(value, dict):
-        items = [(scrub(k, secrets), scrub(v, secrets)) for k, v in value.items()]
+        items = [(_scrub(k, secrets, done), _scrub(v, secrets, done)) for k, v in value.items()]
         if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(items, value.items(), strict=True)):
             return value
-        return dict(items)  # type: ignore[return-value]
+        return dict(items)
     if isinstance(value, (list, tuple)):
-        scrubbed = [scrub(v, secrets) for v in value]
+        scrubbed = [_scrub(v, secrets, done) for v in value]
         if all(new is old for new, old in zip(scrubbed, value, strict=True)):
             return value
-        return type(value)(scrubbed)  # type: ignore[return-value]
+        return type(value)(scrubbed)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        known = done.get(id(value))
+        if known is not None:
+            return known
         changes = {}
         for name in _field_names(type(value)):
             old = getattr(value, name)
-            new = scrub(old, secrets)
+            new = _scrub(old, secrets, done)
             if new is not old:
                 changes[name] = new
-        return dataclasses.replace(value, **changes) if changes else value  # type: ignore[return-value]
+        clean = dataclasses.replace(value, **changes) if changes else value
+        done[id(value)] = clean  # `value` outlives the walk: its id is not reused meanwhile
+        return clean
     return value
