@@ -42,6 +42,7 @@ import json
 import math
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,8 +51,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import brotli
 import orjson
+import zstandard
 
 from cxlint import __version__
 from cxlint.errors import UsageError
@@ -69,7 +70,7 @@ FILE_NAME = "cxlint-cache.sqlite3"
 # header may carry a secret (Set-Cookie, a debug header echoing a key).
 KEPT_HEADERS = ("etag", "last-modified", "content-type", "x-robots-tag")
 _FROM_RESPONSE = {"url", "final_url", "status", "chain", "headers", "elapsed"}
-_FORMAT = 5  # of the facts: entries of another format (or cxlint version) are dropped
+_FORMAT = 6  # of the facts: entries of another format (or cxlint version) are dropped
 _BATCH = 256  # entries written in one transaction
 _KNOWN_TEXTS = 4096  # header names and values remembered as clean (or not) of secrets
 _INSERT = "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -257,7 +258,7 @@ class PageCache:
             final_url, status, headers, size, blob = row
             headers = orjson.loads(headers)  # (written by orjson; json's text reads the same)
             facts = unpack_facts(blob)
-        except (sqlite3.Error, ValueError, TypeError, brotli.error):
+        except (sqlite3.Error, ValueError, TypeError, zstandard.ZstdError):
             return None  # a damaged entry (or a locked file) is a miss, never a failed run
         if kind == PAGE and type(facts) is dict and not _unshare_text(facts):
             return None
@@ -440,14 +441,16 @@ class PageCache:
             self._db.close()
 
 
-# Facts are stored as JSON compressed by brotli at quality 0 (a dependency already, for pages
-# sent br-compressed): twice as fast as zlib at its fastest level and as small (docs/
-# performance.md, "Round 2: the cache"). The marker before the stream says what follows, and
-# lets tests find every stream in the file's bytes (tests/test_cache_secrets.py). Facts of a
-# few hundred bytes (a results page's) are stored as their JSON behind a marker of their own:
-# brotli made them no smaller, for a twentieth of the time spent storing a run's entries.
-FACTS_MARKER = b"cxlint-facts-br:"
+# Facts are stored as JSON compressed by zstd at level 1: as fast to write as brotli at quality
+# 0 (which stored them before), 7 % smaller, and read back in a third of its time, which a
+# re-run spends on every entry (docs/performance.md, "Round 2, third pass"). The marker before
+# the stream says what follows, and lets tests find every stream in the file's bytes
+# (tests/test_cache_secrets.py). Facts of a few hundred bytes (a results page's) are stored as
+# their JSON behind a marker of their own: compressing made them no smaller, for a twentieth
+# of the time spent storing a run's entries.
+FACTS_MARKER = b"cxlint-facts-zst:"
 FACTS_JSON_MARKER = b"cxlint-facts-json:"
+_ZSTD_LEVEL = 1
 _COMPRESS_FROM = 1024  # bytes of JSON
 
 
@@ -467,8 +470,26 @@ def pack_json(data: bytes) -> bytes:
     """Facts already written as JSON (by `pack_facts`'s rules), as an entry stores them."""
     if len(data) < _COMPRESS_FROM:
         return FACTS_JSON_MARKER + data
-    compressed: bytes = brotli.compress(data, quality=0)
-    return FACTS_MARKER + compressed
+    return FACTS_MARKER + _compressor().compress(data)
+
+
+# One (de)compressor per thread: zstandard's objects are not to be shared between threads,
+# and the cache's writer is one.
+_ZSTD = threading.local()
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    found = getattr(_ZSTD, "compressor", None)
+    if found is None:
+        found = _ZSTD.compressor = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+    return found
+
+
+def _decompressor() -> zstandard.ZstdDecompressor:
+    found = getattr(_ZSTD, "decompressor", None)
+    if found is None:
+        found = _ZSTD.decompressor = zstandard.ZstdDecompressor()
+    return found
 
 
 def _orjson_dumps(facts: Any) -> bytes | None:
@@ -490,11 +511,11 @@ def _facts_dumps(kind: str, facts: dict[str, Any]) -> bytes | None:
 
 
 def unpack_facts(blob: Any) -> Any:
-    """What `pack_facts` stored; ValueError (or brotli.error) for anything else."""
+    """What `pack_facts` stored; ValueError (or zstandard.ZstdError) for anything else."""
     if type(blob) is not bytes:
         raise ValueError("not a facts blob")
     if blob.startswith(FACTS_MARKER):
-        data = brotli.decompress(blob[len(FACTS_MARKER) :])
+        data = _decompressor().decompress(blob[len(FACTS_MARKER) :])
     elif blob.startswith(FACTS_JSON_MARKER):
         data = blob[len(FACTS_JSON_MARKER) :]
     else:

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-import brotli
 import orjson
 import pytest
 import yaml
+import zstandard
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -180,16 +180,16 @@ def cache_bytes(cache: Path) -> dict[str, bytes]:
 
 
 def _decompressed(data: bytes, start: int) -> bytes:
-    """The brotli stream after the marker at `start`, fed a little at a time so that what
+    """The zstd stream after the marker at `start`, fed a little at a time so that what
     comes before a damaged or cut part is kept."""
-    decompressor = brotli.Decompressor()
+    decompressor = zstandard.ZstdDecompressor().decompressobj()
     out = b""
     at = start + len(FACTS_MARKER)
     try:
-        while at < len(data) and not decompressor.is_finished():
-            out += decompressor.process(data[at : at + 256])
+        while at < len(data) and not decompressor.eof:
+            out += decompressor.decompress(data[at : at + 256])
             at += 256
-    except brotli.error:
+    except zstandard.ZstdError:
         pass
     return out
 
