@@ -223,11 +223,19 @@ def model_variants(model: str) -> list[str]:
 def contains_any_spelling(haystack: str, model: str) -> str | None:
     """The spelling of `model` the text uses (exact first), or None."""
     text = _haystack(haystack)
-    tried = set()
-    for variant in model_variants(model):
-        term = fold(variant)
-        if term not in tried:  # V710 and v710 are one search of the folded text
-            tried.add(term)
-            if _found(text, term):
-                return variant
+    for variant, term in _spellings(model):
+        if _found(text, term):
+            return variant
     return None
+
+
+@lru_cache(maxsize=1024)
+def _spellings(model: str) -> tuple[tuple[str, str], ...]:
+    """Each spelling of `model` with its folded form, in order, one per folded form (V710 and
+    v710 are one search of the folded text). Kept per model: the rules ask for the same
+    product's model against several texts of a page (its offers, its product data, its
+    text), and spelling and folding it anew cost more than the searches."""
+    found: dict[str, str] = {}
+    for variant in model_variants(model):
+        found.setdefault(fold(variant), variant)
+    return tuple((variant, term) for term, variant in found.items())
