@@ -59,7 +59,11 @@ def market_of(
     if len(regions) == 1:
         (region,) = regions
         return Market(region, language, f"its hreflang tag for {region}", data)
-    for url in [urls] if isinstance(urls, str) else urls:
+    # Each address once, none empty: a page's canonical and og:url are mostly its own address
+    # again, and each look costs a urlsplit.
+    for url in dict.fromkeys([urls] if isinstance(urls, str) else urls):
+        if not url:
+            continue
         try:
             host = (urlsplit(url).hostname or "").rstrip(".")
         except ValueError:  # a page's canonical address it wrote wrong ("http://[::1")
@@ -80,13 +84,16 @@ def fold(shown: str) -> str:
     return unicodedata.normalize("NFKC", shown).strip().rstrip(".").upper()
 
 
+_CODE = re.compile(r"[A-Z]{3}")
+
+
 def canonical(code: str | None) -> str | None:
     """An ISO 4217 code as cxlint compares it (upper case), a retired one as its successor;
     None for anything that is not a currency code."""
     if not code:
         return None
     code = code.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
+    if not _CODE.fullmatch(code):
         return None
     return _successor(code)
 
@@ -199,6 +206,10 @@ def _local_symbols(code: str, territory: str) -> frozenset[str]:
     return frozenset(symbols)
 
 
+# meanings() and compatible() read only their arguments and CLDR's fixed tables, and a page's
+# prices ask the same few questions again and again ("$" against USD, in the same market):
+# answered once each. Bounded: a hostile page's made-up currencies cannot fill memory.
+@functools.lru_cache(maxsize=4096)
 def meanings(shown: str | None, market: Market) -> frozenset[str] | None:
     """The ISO codes a price's currency as shown on a page stands for, as far as the page
     settles it: a code, or a sign its product data or its market explains; None otherwise."""
@@ -241,6 +252,7 @@ def _english_signs() -> frozenset[str]:
     return frozenset(fold(s) for s in Locale.parse("en").currency_symbols.values())
 
 
+@functools.lru_cache(maxsize=4096)
 def compatible(shown: str | None, other: str | None, market: Market | None = None) -> bool:
     """Whether a currency as shown ('$', '€', 'EUR') can be the one `other` names or shows,
     read in `market`. Unknown or missing ones are compatible: only a clear contradiction
@@ -280,8 +292,11 @@ def _sign_index() -> dict[str, frozenset[str]]:
 def minor_digits(code: str | None) -> int | None:
     """How many decimals a currency's amounts have (CLP 0, EUR 2, KWD 3); None if unknown."""
     code = canonical(code)
-    if not code:
-        return None
+    return _precision(code) if code else None
+
+
+@functools.cache  # babel's lookup, per known code (canonical() admits no other)
+def _precision(code: str) -> int:
     from babel.numbers import get_currency_precision
 
-    return get_currency_precision(code)
+    return int(get_currency_precision(code))

@@ -63,7 +63,7 @@ def _reading(page: Page, offers: list[Offer], tolerance: Decimal) -> _Reading:
     shown = [_in_market(v, market) for v in page.prices if not v.old]
     struck = [_in_market(v, market) for v in page.prices if v.old]
     read = _Reading(offers, shown, struck, market, tolerance)
-    return replace(read, shown=_own(shown, offers, read))
+    return _Reading(offers, _own(shown, offers, read), struck, market, tolerance)
 
 
 _THREE_DECIMALS = re.compile(r"(?<![\d.,])\d{1,3}[.,]\d{3}(?![\d.,])")
