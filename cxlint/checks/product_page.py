@@ -32,11 +32,12 @@ def gtin_problem(value: str) -> str | None:
 
 
 def _texts(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, str]:
-    return {
-        k: str(data[k]).strip()
-        for k in keys
-        if isinstance(data.get(k), str | int) and not isinstance(data.get(k), bool)
-    }
+    found = {}
+    for key in keys:  # each value read once (a loop, not a comprehension reading it twice)
+        value = data.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            found[key] = str(value).strip()
+    return found
 
 
 class StructuredDataMissingEvidence(Evidence, total=False):
@@ -133,10 +134,14 @@ def _noindex(page: Page, crawler: str) -> list[str]:
     metas = [("robots", page.meta.get("robots", ""))] if indexes else []
     metas.append((token, page.meta.get(token, "")))
     for name, content in metas:
+        if not content:  # no such tag (most pages): nothing to split
+            continue
         directives = {d.strip() for d in content.lower().split(",")}
         if directives & {"noindex", "none"}:
             reasons.append(f'<meta name="{name}" content="{content}">')
     header = page.headers.get("x-robots-tag", "")
+    if not header:  # no header (most pages) says nothing: no directive to read
+        return reasons
     for agent, directives in _header_directives(header).items():
         applies = agent == token or (agent == "*" and indexes)
         if applies and directives & {"noindex", "none"}:
