@@ -50,15 +50,9 @@ def market_of(
     one country only), and the country code of its domain: the address it was read at, else
     the one it declares its own (canonical, og:url: a staging copy names production's)."""
     data = frozenset(c for c in (canonical(x) for x in data_currencies) if c)
-    language = lang.replace("_", "-").split("-")[0].lower() or None if lang else None
-    match = _REGION.match(lang.strip()) if lang else None
-    if match and match.group(1).isalpha():
-        return Market(match.group(1).upper(), language, f"its language tag {lang!r}", data)
-    regions = {m.group(1).upper() for t in hreflangs if (m := _REGION.match(t.strip()))}
-    regions = {r for r in regions if r.isalpha()}
-    if len(regions) == 1:
-        (region,) = regions
-        return Market(region, language, f"its hreflang tag for {region}", data)
+    territory, language, source = _declared(lang, tuple(hreflangs))
+    if territory:
+        return _market(territory, language, source, data)
     # Each address once, none empty: a page's canonical and og:url are mostly its own address
     # again, and each look costs a urlsplit.
     for url in dict.fromkeys([urls] if isinstance(urls, str) else urls):
@@ -68,12 +62,42 @@ def market_of(
             host = (urlsplit(url).hostname or "").rstrip(".")
         except ValueError:  # a page's canonical address it wrote wrong ("http://[::1")
             continue
-        tld = host.rsplit(".", 1)[-1].upper() if "." in host else ""
-        if len(tld) == 2 and tld.isalpha():
-            territory = _DOMAIN_TERRITORY.get(tld, tld)
-            if territory and _currencies_of(territory):
-                return Market(territory, language, f"its domain .{tld.lower()}", data)
-    return Market(None, language, "", data)
+        domain = _domain_market(host)
+        if domain is not None:
+            return _market(domain[0], language, domain[1], data)
+    return _market(None, language, "", data)
+
+
+# The pages of a site, and of a campaign's few sites, declare the same tags and share their
+# hosts: what each says is read once (and a market shared, not made again for each page).
+@functools.lru_cache(maxsize=1024)
+def _declared(lang: str, hreflangs: tuple[str, ...]) -> tuple[str | None, str | None, str]:
+    """The language of a page's tag, and the country its tag or hreflang tags name (with how
+    it was told), when they name one."""
+    language = lang.replace("_", "-").split("-")[0].lower() or None if lang else None
+    match = _REGION.match(lang.strip()) if lang else None
+    if match and match.group(1).isalpha():
+        return match.group(1).upper(), language, f"its language tag {lang!r}"
+    regions = {m.group(1).upper() for t in hreflangs if (m := _REGION.match(t.strip()))}
+    regions = {r for r in regions if r.isalpha()}
+    if len(regions) == 1:
+        (region,) = regions
+        return region, language, f"its hreflang tag for {region}"
+    return None, language, ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _domain_market(host: str) -> tuple[str, str] | None:
+    """The country a host's country-code domain names, and how it was told; None when none."""
+    tld = host.rsplit(".", 1)[-1].upper() if "." in host else ""
+    if len(tld) == 2 and tld.isalpha():
+        territory = _DOMAIN_TERRITORY.get(tld, tld)
+        if territory and _currencies_of(territory):
+            return territory, f"its domain .{tld.lower()}"
+    return None
+
+
+_market = functools.lru_cache(maxsize=1024)(Market)
 
 
 # --- codes and symbols ------------------------------------------------------------------------
