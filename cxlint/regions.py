@@ -280,6 +280,8 @@ class Regions:
         words = collapse(words)
         start, end = words.find(PRODUCT), words.find(END_PRODUCT)
         if start >= 0 and end > start:
+            if words.find(PRODUCT, start + 1) < 0 and words.find(END_PRODUCT, end + 1) < 0:
+                return _blocks_around(words, start, end)
             product = _blocks(words[start + 1 : end])
             return _blocks(words.replace(PRODUCT, "").replace(END_PRODUCT, "")), product
         main = _blocks(words)
@@ -291,6 +293,23 @@ class Regions:
 def _blocks(words: str) -> list[str]:
     # map and filter in C: a real page's text has a thousand blocks, most of them empty
     return list(filter(None, map(str.strip, words.split(SEP))))
+
+
+def _blocks_around(words: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    """The blocks of `words` without its one PRODUCT (at `start`) and END_PRODUCT (at `end`)
+    mark, and those between them: each split once, the product's stripped once. The same as
+    `_blocks` of the text with the marks replaced away and of the slice between them, without
+    copying the whole text twice more (two `replace` calls) or splitting the product's twice."""
+    head = words[:start].split(SEP)
+    inner = words[start + 1 : end].split(SEP)
+    tail = words[end + 1 :].split(SEP)
+    product = list(map(str.strip, inner))
+    if len(inner) == 1:  # a mark's removal joins the blocks on its two sides
+        middle = [(head[-1] + inner[0] + tail[0]).strip()]
+    else:
+        middle = [(head[-1] + inner[0]).strip(), *product[1:-1], (inner[-1] + tail[0]).strip()]
+    main = [*map(str.strip, head[:-1]), *middle, *map(str.strip, tail[1:])]
+    return list(filter(None, main)), list(filter(None, product))
 
 
 def read(body: Element, *, product: bool = True) -> Regions:
