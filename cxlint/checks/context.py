@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from cxlint.creative import CreativeLink
@@ -12,6 +13,7 @@ from cxlint.page import Page
 from cxlint.robots import Robots
 from cxlint.search import ProductSearch
 from cxlint.sitemap import Sitemaps
+from cxlint.spelling import page_shows
 
 
 @dataclass
@@ -52,6 +54,15 @@ class ProductContext:
     robots: Robots | None = None  # the product page origin's robots.txt
     # The site's home page: what its content repeats is the site's chrome (cxlint.regions)
     home: Page | None = None
+
+    @cached_property
+    def model_shown(self) -> str | None:
+        """The spelling of the model number the product's page uses, if any: read by four
+        rules' checks and evidence, found once (a fold of the page's whole text)."""
+        page, model = self.page, self.product.model
+        if page is None or not model:
+            return None
+        return page_shows(page, model)
 
 
 @dataclass

@@ -9,22 +9,14 @@ from cxlint.checks import Found, Need, NoOptions, Skip, rule
 from cxlint.checks.context import ProductContext
 from cxlint.checks.evidence import Evidence, SearchQuery
 from cxlint.search import ProductSearch, QueryOutcome
-from cxlint.spelling import NearSpelling, near_spelling, page_shows
-
-
-def _page_shows_model(ctx: ProductContext) -> str | None:
-    """The spelling of the model number the product page uses, if any."""
-    page, model = ctx.page, ctx.product.model
-    if page is None or not model:
-        return None
-    return page_shows(page, model)
+from cxlint.spelling import NearSpelling, near_spelling
 
 
 def _near(ctx: ProductContext) -> NearSpelling | None:
     """A near spelling of the campaign's model number on the product's own page, when the
     model number itself is nowhere on it: a typo in the manifest, or another variant?"""
     page, model = ctx.page, ctx.product.model
-    if page is None or not model or _page_shows_model(ctx):
+    if page is None or not model or ctx.model_shown:
         return None
     others = {p.id: p.model for p in ctx.campaign.products if p.model and p.id != ctx.product.id}
     return near_spelling(model, page, others)
@@ -95,7 +87,7 @@ def model_not_on_product_page(
     if not product.model:
         raise Skip("the manifest gives no model number")
     assert page is not None
-    if _page_shows_model(ctx):
+    if ctx.model_shown:
         return
     evidence: ModelNotOnProductPageEvidence = {
         "page": page.final_url,
@@ -142,7 +134,7 @@ class SearchOptions(TypedDict):
 
 
 def _search_evidence(ctx: ProductContext, search: ProductSearch, top: int) -> ProductSearchEvidence:
-    shows = _page_shows_model(ctx)
+    shows = ctx.model_shown
     evidence: ProductSearchEvidence = {
         # which signal decided the first query's verdict: "listed at rank 2", "0 results: the
         # results area says 'No products found'"...
