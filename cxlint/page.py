@@ -443,12 +443,14 @@ def _fill_from_html(
     drop(root, INVISIBLE)
     body = root.find(".//body")
     body = root if body is None else body
-    page.text = _clean(text(body))
+    words = text(body)
+    page.text = _clean(words)
     if results:
         page.main_text = _clean(text(region))
     if not results:  # last: reading the regions cuts the chrome out of the tree
         found = regions.read(body)
-        main_blocks, product_blocks = found.blocks()
+        # the main content's whitespace is some of the body's: ASCII's, when the body is ASCII
+        main_blocks, product_blocks = found.blocks(ascii_spaces=words.isascii())
         page.main_text = " ".join(main_blocks)
         page.prices = region_prices(found)
         page.product_region = found.how

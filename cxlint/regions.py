@@ -269,15 +269,16 @@ class Regions:
     notify: Element | None = None  # a back-in-stock / notify-me form or button
     out: list[Element] = field(default_factory=list)  # out-of-stock classes in the product
 
-    def blocks(self) -> tuple[list[str], list[str]]:
+    def blocks(self, *, ascii_spaces: bool = False) -> tuple[list[str], list[str]]:
         """The text of the main content and of the product's block, each in blocks (whitespace
         collapsed, the empty ones left out). Read once when the product's block is inside the
-        main content (its ends marked in the tree): a page's text is long."""
+        main content (its ends marked in the tree): a page's text is long. `ascii_spaces`: the
+        main content's text has no whitespace but ASCII's (see `collapse`)."""
         words = text(self.main)
         if OLD in words:  # str.replace runs in C; translate with a table would not
             words = words.replace(OLD, "").replace(END_OLD, "")
         # one split of the whole text, not one a block: SEP is no whitespace, it stays
-        words = collapse(words)
+        words = collapse(words, ascii_spaces=ascii_spaces)
         start, end = words.find(PRODUCT), words.find(END_PRODUCT)
         if start >= 0 and end > start:
             if words.find(PRODUCT, start + 1) < 0 and words.find(END_PRODUCT, end + 1) < 0:

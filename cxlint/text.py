@@ -24,19 +24,43 @@ SPACES = (
 )
 
 
-def collapse(text: str) -> str:
+def collapse(text: str, *, ascii_spaces: bool = False) -> str:
     """`text` with each run of whitespace one space, none at its ends: " ".join(text.split()),
     the same characters (tests/test_text.py), faster on a page's long text (docs/performance.md,
-    "Round 2: a page's CPU"): str.replace runs in C without making a string of each word, and
-    an ASCII text skips the non-Latin-1 spaces without a scan."""
+    "Round 2: a page's CPU"): when each character is one byte (ASCII, Latin-1), the spaces
+    present are found by memchr and replaced in C, and the runs left split away at once,
+    without making a string of each word.
+
+    With `ascii_spaces`, the caller knows that the text's only whitespace is ASCII's (a page's
+    ASCII text with cxlint's marks put in, which make it two bytes a character)."""
     if len(text) < 256:  # a title, a cell: the split is as fast, and no loop runs
         return " ".join(text.split())
-    for space in SPACES:
+    spaces = _ASCII_SPACES if ascii_spaces or text.isascii() else _BYTE_SPACES
+    if spaces is _BYTE_SPACES:
+        try:
+            text.encode("latin-1")  # a copy when one byte a character, else stops at the first
+        except UnicodeEncodeError:
+            # Wider characters (any ’, € or ™): searching them for a space goes character by
+            # character, or finds a false start in every other byte; the split costs less.
+            return " ".join(text.split())
+    for space in spaces:
         if space in text:
             text = text.replace(space, " ")
-    while "  " in text:
-        text = text.replace("  ", " ")
-    return text.strip(" ")
+    return _squeeze(text)
+
+
+_BYTE_SPACES = [space for space in SPACES if space <= "\xff"]  # a wider one is in no such text
+_ASCII_SPACES = [space for space in SPACES if space.isascii()]
+
+
+def _squeeze(text: str) -> str:
+    """`text`, whose only whitespace is the space, with each run of spaces one, none at its
+    ends. Split at the double spaces (one search in C): what lies between holds single spaces
+    only, a run's ends being stripped; not replace("  ", " ") until none is left, which
+    counts, copies and searches the text again."""
+    if "  " not in text:
+        return text.strip(" ")
+    return " ".join(filter(None, map(str.strip, text.split("  "))))
 
 
 # Dashes a reader takes for the hyphen of a model number: hyphen, non-breaking hyphen, figure
