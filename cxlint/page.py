@@ -156,15 +156,19 @@ def parse_page(response: Response, *, links: bool = True) -> Page:
     return _page_of(response, False, None, links)
 
 
-def parse_results_page(response: Response, wanted: Callable[[str], bool] | None = None) -> Page:
+def parse_results_page(
+    response: Response, wanted: Callable[[str], bool] | None = None, *, whole_text: bool = True
+) -> Page:
     """A search results page, read lightly: title, headings, text and links, and no
-    structured data, meta, forms or prices.
+    structured data, meta, forms or prices. With whole_text=False the page's text outside its
+    results region is not read (`Page.text` stays empty): a search that stays on its results
+    page reads that region only (60 µs a page).
 
     With `wanted`, only the links whose URL it accepts are read, each with the text of the
     result around it (`Link.item`): a results page repeats the site's menus, whose hundreds of
     links are never results (reading them all was half of all parsing). Without, every link,
     without item text: the empty-results page, whose links are the ones to refuse."""
-    return _page_of(response, True, wanted)
+    return _page_of(response, True, wanted, whole_text=whole_text)
 
 
 def _page_of(
@@ -172,6 +176,7 @@ def _page_of(
     results: bool,
     wanted: Callable[[str], bool] | None,
     links: bool = True,
+    whole_text: bool = True,
 ) -> Page:
     page = Page(
         url=response.url,
@@ -193,7 +198,8 @@ def _page_of(
     if not page.is_html or not response.body:
         return page
     try:
-        _fill_from_html(page, response.body, _charset(content_type), results, wanted, links)
+        charset = _charset(content_type)
+        _fill_from_html(page, response.body, charset, results, wanted, links, whole_text)
     except Exception:  # noqa: BLE001 - a page we cannot parse has no facts, it does not stop the run
         page.is_html = False
     return page
@@ -406,6 +412,7 @@ def _fill_from_html(
     results: bool,
     wanted: Callable[[str], bool] | None,
     links: bool = True,
+    whole_text: bool = True,
 ) -> None:
     """Fill the facts of an HTML page; a results page's as parse_results_page says."""
     root, partial = _parse(body, charset)
@@ -443,7 +450,7 @@ def _fill_from_html(
     drop(root, INVISIBLE)
     body = root.find(".//body")
     body = root if body is None else body
-    words = text(body)
+    words = text(body) if whole_text else ""
     page.text = _clean(words)
     if results:
         page.main_text = _clean(text(region))

@@ -324,11 +324,12 @@ class SiteSearch:
             return result
         # the empty page's links are all learnt (as not results); others' only if they may be
         wanted = None if query == EMPTY_PROBE else self._may_be_result
-        page = parse_results_page(response, wanted)
+        moved = _moved_to(url, response.final_url)
+        # the whole page's text is read only when a search moved to one page (its result)
+        page = parse_results_page(response, wanted, whole_text=moved)
         result.error = _broken_page(page, query)
         if result.error:
             return result
-        moved = _moved_to(url, page.final_url)
         # where a moved search landed (a results page that stays is not normalised: 78 µs)
         landing = _path_of(page.final_url) if moved else None
         if query == EMPTY_PROBE:
