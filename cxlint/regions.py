@@ -532,8 +532,11 @@ def _resolve(
     chrome = [(e, why) for e, why in candidates.items() if e not in protected]
     main_root = main if main is not None else body
     chrome += [(e, "related") for e in _related_sections(main_root, protected)]
-    for element, _ in chrome:
-        element.clear(keep_tail=True)  # the text after it is the page's again
+    # the text after each is the page's again. Last listed first, inner blocks mostly before
+    # the outer ones holding them: an outer block cleared first moves each inner one (which the
+    # lists here hold) out of the tree with all it holds, walked again to clear it.
+    for element, _ in reversed(chrome):
+        element.clear(keep_tail=True)
 
     regions = Regions(main_root, main_root, "the page's main content", chrome=chrome)
     if not product:
@@ -541,7 +544,8 @@ def _resolve(
         return regions
     regions.buy = buy
     regions.buy_disabled = buy is not None and _disabled(buy)
-    alive = _alive(body) - {e for e, _ in chrome}  # a cut element stays, emptied
+    asked = [*marked, *old, *other, *notifies, *outs, *(e for e in (scope, h1) if e is not None)]
+    alive = _alive(body, asked, {e for e, _ in chrome})
     regions.marked = [m for m in marked if m in alive]
     regions.old = {e for e in old if e in alive}
     regions.other = {e for e in other if e in alive}
@@ -605,9 +609,13 @@ def _related_sections(main: Element, protected: set[Element]) -> list[Element]:
     return found
 
 
-def _alive(body: Element) -> set[Element]:
-    """The elements still in the tree after the chrome was cut out."""
-    return set(body.iter(etree.Element))
+def _alive(body: Element, asked: list[Element], cut: set[Element]) -> set[Element]:
+    """Those of the `asked` elements still in the tree after the chrome (`cut`) was cut out: a
+    cut element stays, emptied, and what it held is no longer under the body. Each of a few
+    asks its ancestors: a set of a real page's thousands of elements costs more."""
+    if len(asked) > 64:
+        return set(body.iter(etree.Element)) - cut
+    return {e for e in asked if e not in cut and _within(e, body)}
 
 
 def _ancestors_of(root: Element) -> set[Element]:

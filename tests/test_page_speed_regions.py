@@ -1,12 +1,16 @@
 """The regions' shortcuts read what a plain reading does: a product's blocks and the main
-content's are split once from the main content's text (regions._blocks_around)."""
+content's are split once from the main content's text (regions._blocks_around), and what
+is left of the tree after the chrome is cut out is asked of a few elements (regions._alive)."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from cxlint import regions
+from cxlint.tree import INVISIBLE, drop, drop_non_text
+from tests.benchmarks import store
 
 # pieces of a main content's text: words, spaces and block ends
 _PIECES = st.sampled_from([" ", "  ", "a", "Sold out", " b ", "$5.00", regions.SEP])
@@ -39,3 +43,22 @@ def test_blocks_around_joins_the_blocks_a_mark_stood_between() -> None:
     ):
         at, to = words.find(start), words.find(end)
         assert regions._blocks_around(words, at, to) == _plain(words, at, to), words
+
+
+def test_alive_asked_of_ancestors_is_the_set_of_the_tree() -> None:
+    """What a few elements' ancestors say of them is what a set of the whole tree said."""
+    html = store.product_page(store.product(7)).replace(
+        "</article>", '<div class="related"><p class="price">$1.00</p></div></article>'
+    )
+    root = etree.fromstring(html.encode(), etree.HTMLParser())
+    drop_non_text(root)
+    drop(root, INVISIBLE)
+    body = root.find(".//body")
+    every = list(body.iter(etree.Element))
+    found = regions.read(body)
+    cut = {e for e, _ in found.chrome}
+    whole = set(body.iter(etree.Element)) - cut
+    assert 0 < len(whole) < len(every) - len(cut)  # some cut, some held by what was cut
+    for at in range(0, len(every), 60):
+        asked = every[at : at + 60]
+        assert regions._alive(body, asked, cut) == {e for e in asked if e in whole}
