@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from cxlint.checks.offers import offers_for
 from cxlint.creative import CreativeLink
 from cxlint.model import Campaign, Creative, LandingPage, Product, Response
 from cxlint.outage import Outage
 from cxlint.page import Page
+from cxlint.prices import Offer
 from cxlint.robots import Robots
 from cxlint.search import ProductSearch
 from cxlint.sitemap import Sitemaps
@@ -54,6 +56,12 @@ class ProductContext:
     robots: Robots | None = None  # the product page origin's robots.txt
     # The site's home page: what its content repeats is the site's chrome (cxlint.regions)
     home: Page | None = None
+
+    @cached_property
+    def offers(self) -> tuple[Offer, ...]:
+        """The product's offers on its page (`offers_for`): price-mismatch and
+        product-unavailable both read them, found once."""
+        return tuple(offers_for(self.page, self.product)) if self.page is not None else ()
 
     @cached_property
     def model_shown(self) -> str | None:

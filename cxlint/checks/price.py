@@ -21,7 +21,6 @@ from cxlint import currency
 from cxlint.checks import Found, Skip, rule
 from cxlint.checks.context import ProductContext
 from cxlint.checks.evidence import Evidence
-from cxlint.checks.offers import offers_for
 from cxlint.page import Page
 from cxlint.prices import Offer, VisiblePrice, open_graph_offer
 
@@ -129,7 +128,7 @@ def price_mismatch(
 ) -> Iterator[Found[PriceMismatchEvidence]]:
     product, page = ctx.product, ctx.page
     assert page is not None
-    offers = [o for o in offers_for(page, product) if o.price is not None]
+    offers = [o for o in ctx.offers if o.price is not None]
     graph = open_graph_offer(page.meta)
     if graph is not None and not any(
         o.price == graph.price and o.currency == graph.currency for o in offers

@@ -10,7 +10,6 @@ from cxlint import regions, stock_words
 from cxlint.checks import Found, NoOptions, rule
 from cxlint.checks.context import ProductContext
 from cxlint.checks.evidence import Evidence
-from cxlint.checks.offers import offers_for
 from cxlint.page import Page
 from cxlint.text import visible
 
@@ -97,7 +96,7 @@ def product_unavailable(
 ) -> Iterator[Found[ProductUnavailableEvidence]]:
     product, page = ctx.product, ctx.page
     assert page is not None
-    offers = [o for o in offers_for(page, product) if o.availability]
+    offers = [o for o in ctx.offers if o.availability]
     stated = [f"{o.availability} in {o.where()}" for o in offers]
     gone = [o.availability for o in offers if o.availability in _GONE]
     later = [o.availability for o in offers if o.availability in _LATER]
