@@ -426,11 +426,21 @@ def _cart_links(root: Element) -> Iterator[Element]:
     button. A Python loop over the links: an XPath testing their attributes took longer."""
     for link in root.iter("a"):
         href = link.get("href")
-        if (href and _CART_HREF.search(href)) or names(link.get("class") or "") & BUTTON:
+        if (href and _to_cart(href)) or names(link.get("class") or "") & BUTTON:
             yield link
 
 
 _CART_HREF = re.compile(r"cart|basket", re.I)
+
+
+def _to_cart(href: str) -> bool:
+    """Whether `href` holds "cart" or "basket" in any case, as _CART_HREF finds it. An ASCII
+    one is lowered and searched by str.find (a real page has a thousand links), any other by
+    the pattern: its case-insensitive match knows letters that lower() does not make ASCII."""
+    if href.isascii():
+        lower = href.lower()
+        return "cart" in lower or "basket" in lower
+    return _CART_HREF.search(href) is not None
 
 
 def _disabled(element: Element) -> bool:

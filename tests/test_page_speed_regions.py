@@ -62,3 +62,22 @@ def test_alive_asked_of_ancestors_is_the_set_of_the_tree() -> None:
     for at in range(0, len(every), 60):
         asked = every[at : at + 60]
         assert regions._alive(body, asked, cut) == {e for e in asked if e in whole}
+
+
+# the letters of "cart" and "basket" in both cases, letters a case-insensitive match takes for
+# them (long s, Kelvin sign), others whose case changes length or script, and a path's marks
+_HREF = st.text(alphabet="cartbasketCARTBASKETſKİıßé/-_?=.%x", max_size=24)
+
+
+@settings(max_examples=2000)
+@given(_HREF)
+def test_a_cart_link_is_found_as_the_pattern_finds_it(href: str) -> None:
+    assert regions._to_cart(href) is (regions._CART_HREF.search(href) is not None)
+
+
+def test_a_cart_link_in_any_case() -> None:
+    for href in ("/cart", "/Shopping-CART?x", "/basket/add", "/BasKet", "/carton"):
+        assert regions._to_cart(href)
+    assert regions._to_cart("/ba\u017fket")  # a long s: not ASCII, matched by the pattern
+    assert regions._to_cart("/\u212aart") is (regions._CART_HREF.search("/\u212aart") is not None)
+    assert not regions._to_cart("/products/x") and not regions._to_cart("/bas-ket")
