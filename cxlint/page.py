@@ -457,7 +457,7 @@ def _fill_from_html(
     if not results:  # last: reading the regions cuts the chrome out of the tree
         found = regions.read(body)
         # the main content's whitespace is some of the body's: ASCII's, when the body is ASCII
-        main_blocks, product_blocks = found.blocks(ascii_spaces=words.isascii())
+        main_blocks, product_blocks = found.blocks(ascii_spaces=whole_text and words.isascii())
         page.main_text = " ".join(main_blocks)
         page.prices = region_prices(found)
         page.product_region = found.how

@@ -1,6 +1,8 @@
 """The regions' shortcuts read what a plain reading does: a product's blocks and the main
 content's are split once from the main content's text (regions._blocks_around), and what
-is left of the tree after the chrome is cut out is asked of a few elements (regions._alive)."""
+is left of the tree after the chrome is cut out is asked of a few elements (regions._alive),
+links to a cart are found by str.find (regions._to_cart), and the main content's spaces are
+taken for ASCII only when the body's text says so."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from cxlint import regions
+from cxlint import page, regions
+from cxlint.model import Response
 from cxlint.tree import INVISIBLE, drop, drop_non_text
 from tests.benchmarks import store
 
@@ -81,3 +84,22 @@ def test_a_cart_link_in_any_case() -> None:
     assert regions._to_cart("/ba\u017fket")  # a long s: not ASCII, matched by the pattern
     assert regions._to_cart("/\u212aart") is (regions._CART_HREF.search("/\u212aart") is not None)
     assert not regions._to_cart("/products/x") and not regions._to_cart("/bas-ket")
+
+
+def test_the_main_content_of_a_page_read_without_its_whole_text_keeps_its_wide_spaces() -> None:
+    """The body's text tells the main content's reader that ASCII spaces are all there is;
+    a page read without that text must not say so."""
+    html = store.product_page(store.product(3)).replace(
+        "<h1>", "<p>" + "wide\u3000space\u2003" * 30 + "</p><h1>"
+    )
+    response = Response(
+        url="http://bench.test/p",
+        final_url="http://bench.test/p",
+        status=200,
+        headers={"content-type": "text/html; charset=utf-8"},
+        body=html.encode(),
+    )
+    full = page.parse_page(response, links=False)
+    assert "wide space wide" in full.main_text
+    alone = page._page_of(response, False, None, False, whole_text=False)
+    assert (alone.main_text, alone.product_text) == (full.main_text, full.product_text)
