@@ -203,3 +203,20 @@ def test_normalize_for_compare_of_a_normal_url_is_itself(url: str) -> None:
     """The search reads a normalised link's path by cutting at "?" (_result_candidates)."""
     normal = urls.normalize_for_compare(url)
     assert urls.normalize_for_compare(normal) == normal
+
+
+# URLs the plain short way of normalize_for_compare takes, and their near misses: upper-case
+# hosts, ports past 65,535 or with leading zeros, default ports, trailing and double slashes,
+# characters quoting would change, queries and fragments
+_PLAIN_PIECES = st.sampled_from(
+    ["http://", "https://", "HTTP://", "shop.example", "Shop.Example", "127.0.0.1", "-", ".",
+     ":80", ":443", ":0443", ":8080", ":99999", ":", "/", "//", "/p", "/a_b.c~d-e", "/%41",
+     "/é", "?", "q=1", "#x", " "]  # fmt: skip
+)
+
+
+@given(st.lists(_PLAIN_PIECES, max_size=8).map("".join))
+@example("http://127.0.0.1:8080/products/halcyon-backpack-nx00000")
+@example("http://a.com:99999/x")
+def test_normalize_for_compare_short_way_is_the_full_one(url: str) -> None:
+    assert urls.normalize_for_compare.__wrapped__(url) == urls._normalize_fully(url)
