@@ -291,7 +291,7 @@ class PageCache:
         if data is None:
             return
         row = (kind, key, masked_final, response.status, orjson.dumps(headers).decode())
-        self._pending[kind, key] = (*row, response.size, pack_json(data))
+        self._pending[kind, key] = (*row, response.size, data)  # compressed by the writer
         self._fresh.add((kind, key))
         if len(self._pending) >= _BATCH:
             self._flush()
@@ -376,6 +376,9 @@ class PageCache:
         """In the writer thread: the entries in one transaction. When the file cannot take
         them (full, locked past the busy timeout) they are not kept, and the next run reads
         those pages afresh."""
+        # zstd lets go of the GIL while it compresses: here, beside the run's own thread,
+        # rather than in it (a product page's facts take 0.13 ms)
+        rows = [(*row[:-1], pack_json(row[-1])) for row in rows]
         try:
             if self._write_db is None:
                 db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
