@@ -282,18 +282,20 @@ def _encodings(read: bytes, charset: str | None) -> tuple[bytes, Iterator[str]]:
     Beautiful Soup with it (0.1 s to import), is asked only if lxml does not know that name."""
     if charset and not read.startswith(_BYTE_ORDER_MARKS):
         return read, _detected_after(read, charset)
-    from bs4.dammit import EncodingDetector
-
-    detector = EncodingDetector(read, known_definite_encodings=[charset], is_html=True)
+    detector = _detector(read, charset)
     return detector.markup, detector.encodings
 
 
 def _detected_after(read: bytes, charset: str) -> Iterator[str]:
     yield charset
+    rest = _detector(read, charset).encodings
+    yield from (e for e in rest if e.lower() != charset.lower())
+
+
+def _detector(read: bytes, charset: str | None) -> Any:
     from bs4.dammit import EncodingDetector
 
-    detector = EncodingDetector(read, known_definite_encodings=[charset], is_html=True)
-    yield from (e for e in detector.encodings if e.lower() != charset.lower())
+    return EncodingDetector(read, known_definite_encodings=[charset], is_html=True)
 
 
 def _parse_bounded(body: bytes, encoding: str) -> tuple[Element | None, bool]:

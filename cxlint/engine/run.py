@@ -185,7 +185,7 @@ class Engine:
 # 10,000-product run and its 28 full collections walked an ever larger heap, 4.75 s of 55 s of
 # CPU (gc.callbacks). Pages are freed by reference counting, not by the collector; it is kept
 # for the reference cycles asyncio and aiohttp make, at thresholds that still collect the
-# young ones every few pages: 0.32 s (docs/performance.md, "Round 2, third pass").
+# young ones every few pages: 0.3–0.6 s (docs/performance.md, "Round 2, third pass").
 _RUN_THRESHOLDS = (20_000, 20, 50)
 
 
@@ -197,4 +197,3 @@ def _fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
