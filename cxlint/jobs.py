@@ -1,10 +1,12 @@
 """`--jobs N`: one run split over N processes, to use every core.
 
 cxlint's own work (parsing pages, applying rules) holds Python's GIL, so one process checks
-at most one core's worth of pages. The subjects are split as `--shard K/N` splits them, this
-process checks the first shard and N-1 forked processes the others, and the shards' results
-are merged as `cxlint merge` does (a merge of all shards equals a whole run;
-tests/test_report_merge.py holds it to that).
+at most one core's worth of pages. This process and N-1 forked ones take the campaign's
+subjects a few groups at a time from one shared counter (subjects that read a page in
+common are one group: engine/subjects.py), so that none waits idle at the end while another
+still has half its share to check: a fixed split as `--shard K/N`'s left one process
+working alone for up to a tenth of a run. The processes' results are merged as `cxlint
+merge` does (tests/test_report_merge.py holds the merge of a split run to a whole run).
 
 Politeness stays the run's: each process gets 1/N of --concurrency, --per-host and --rate.
 What is fetched once per run is then fetched once per process: the home page, the search's
@@ -25,12 +27,27 @@ from cxlint.model import Campaign, RunResult
 
 # What the forked processes run: inherited through fork, not pickled (a 20,000-product
 # campaign would otherwise be copied through a pipe to each).
-_WORK: tuple[Campaign, dict[str, Any], Any, Progress] | None = None
+_WORK: tuple[Campaign, dict[str, Any], Any, Progress, Claims] | None = None
+
+
+class Claims:
+    """The shared counter the processes take groups of subjects from."""
+
+    def __init__(self, context: Any) -> None:
+        self._next = context.Value("i", 0)
+
+    def __call__(self, count: int) -> int:
+        """Takes the next `count` groups: the index of the first."""
+        with self._next.get_lock():
+            first = int(self._next.value)
+            self._next.value = first + count
+        return first
 
 
 class Progress:
-    """Subjects checked so far, of how many, summed over the processes (shared memory): what
-    an interrupted run says of how far it got."""
+    """Subjects checked so far, summed over the processes, of how many (shared memory): what
+    an interrupted run says of how far it got. Each process plans every subject and takes
+    its own as it goes, so each says the same total."""
 
     def __init__(self, context: Any) -> None:
         self._done = context.Value("i", 0)
@@ -47,7 +64,7 @@ class Progress:
     def __call__(self, done: int, total: int) -> None:  # an Engine's progress callback
         with (self._total if done == 0 else self._done).get_lock():
             if done == 0:
-                self._total.value += total
+                self._total.value = max(self._total.value, total)
             else:
                 self._done.value += 1
 
@@ -73,7 +90,7 @@ def run_split(
         per_host=max(1, fetch.per_host // jobs),
         rate=fetch.rate / jobs if fetch.rate else fetch.rate,
     )
-    _WORK = (campaign, rules, replace(options, fetch=shared), progress)
+    _WORK = (campaign, rules, replace(options, fetch=shared), progress, Claims(context()))
     _build_tables()
     # Forked processes share the parent's memory until they write to it, and a garbage
     # collection writes to every object it visits: frozen objects are never visited, so the
@@ -86,10 +103,9 @@ def run_split(
         # This process checks the first shard itself rather than wait idle: an idle parent
         # still holds the campaign and the imports, memory no forked process can share once
         # it writes to it.
-        shards = [(k, jobs) for k in range(1, jobs + 1)]
         with context().Pool(jobs - 1, initializer=_quiet_signals) as pool:
-            others = pool.map_async(_run_shard, shards[1:], chunksize=1)
-            results = [_run_shard(shards[0]), *others.get()]
+            others = pool.map_async(_run_share, range(2, jobs + 1), chunksize=1)
+            results = [_run_share(1), *others.get()]
     finally:
         _WORK = None
         gc.unfreeze()
@@ -123,9 +139,10 @@ def _quiet_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _run_shard(shard: tuple[int, int]) -> RunResult:
+def _run_share(_process: int) -> RunResult:
+    """The subjects this process claims (forked process 2, 3… or this one, 1), checked."""
     from cxlint.engine import Engine
 
     assert _WORK is not None
-    campaign, rules, options, progress = _WORK
-    return Engine(campaign, rules, replace(options, shard=shard), progress=progress).run()
+    campaign, rules, options, progress, claims = _WORK
+    return Engine(campaign, rules, options, progress=progress, claims=claims).run()

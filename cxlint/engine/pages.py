@@ -43,24 +43,20 @@ class PageStore:
         self._parsing: dict[str, asyncio.Future[Page]] = {}
         self._wanted: Counter[str] = Counter()  # how many subjects still need each page
         self._released: set[str] = set()
-        self._link_readers: set[str] = set()  # pages a rule reads the links of
         self._without_links: set[str] = set()
         self._since_trim = 0
         self._parse_slot = asyncio.Semaphore(1)
 
     # --- the plan: who needs which page ---------------------------------------------------
 
-    def want(self, url: str, *, links: bool) -> None:
-        """One more subject will read this page (and its links, for landing pages and
-        creatives' targets)."""
-        self._wanted[url] += 1
-        if links:
-            self._link_readers.add(url)
+    def planned(self, product_pages: set[str], link_readers: set[str]) -> None:
+        """The run's plan: product pages no subject reads the links of (as landing pages and
+        creatives' targets are read) are parsed without them."""
+        self._without_links = product_pages - link_readers
 
-    def planned(self, product_pages: set[str]) -> None:
-        """Every subject has said what it wants: product pages no other subject reads are
-        parsed without their links."""
-        self._without_links = product_pages - self._link_readers
+    def want(self, url: str) -> None:
+        """One more subject will read this page."""
+        self._wanted[url] += 1
 
     # --- fetching and parsing -------------------------------------------------------------
 

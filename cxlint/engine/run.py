@@ -24,7 +24,7 @@ from cxlint.checks import CheckSpec, registry
 from cxlint.engine.facts import Facts
 from cxlint.engine.pages import PageStore
 from cxlint.engine.plan import ActiveRule, RunOptions, needs_of
-from cxlint.engine.subjects import Subjects
+from cxlint.engine.subjects import Group, Job, Subjects
 from cxlint.fetch import Fetcher
 from cxlint.model import Campaign, Response, RunResult, RunStats, SubjectResult
 from cxlint.page import Page
@@ -32,6 +32,7 @@ from cxlint.redact import scrub
 from cxlint.staging import credentials_advice
 
 Progress = Callable[[int, int], None]
+CLAIMED_AT_ONCE = 4  # groups of subjects a process takes at a time under --jobs
 
 
 def _event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -52,11 +53,15 @@ class Engine:
         rules: dict[str, ActiveRule],
         options: RunOptions | None = None,
         progress: Progress | None = None,
+        claims: Callable[[int], int] | None = None,
     ) -> None:
         self.campaign = campaign
         self.rules = rules
         self.options = options or RunOptions()
         self.progress = progress
+        # --jobs: takes the next n groups of subjects for this process, returning the index
+        # of the first (cxlint.jobs); None: this process checks every subject (of its shard)
+        self.claims = claims
         self.specs: dict[str, CheckSpec] = registry()
         self.needs = needs_of(rules, self.specs)
         self.done = self.total = 0  # subjects checked so far, of how many (for interruptions)
@@ -126,12 +131,12 @@ class Engine:
             facts = Facts(self.campaign, pages, fetcher, self.needs, self._probe_token)
             home = await self._prepare(pages, facts)
             checker = Subjects(self.campaign, self.rules, self.specs, pages, facts, home)
-            jobs = checker.jobs(self.options.shard)
-            self.total, self.done = len(jobs), 0
+            groups = checker.plan(self.options.shard)
+            self.total, self.done = sum(len(g.jobs) for g in groups), 0
             if self.progress:
                 self.progress(0, self.total)
-            results: list[Any] = [None] * len(jobs)
-            pending = iter(enumerate(jobs))
+            results: list[Any] = [None] * self.total
+            pending = self._taken(groups, checker)
 
             # A fixed set of workers takes the subjects in turn, each started only when a
             # worker is free: fetching outruns parsing, and without a bound the bodies waiting
@@ -143,8 +148,10 @@ class Engine:
                     if self.progress:
                         self.progress(self.done, self.total)
 
-            workers = min(len(jobs), max(64, 4 * self.options.fetch.concurrency))
+            workers = min(self.total, max(64, 4 * self.options.fetch.concurrency))
             await asyncio.gather(*(worker() for _ in range(workers)))
+            if self.claims is not None:  # the other processes checked the rest
+                results = [r for r in results if r is not None]
             counted = fetcher.stats
             stats = RunStats(
                 requests=counted["requests"],
@@ -156,6 +163,21 @@ class Engine:
             if "not_modified" in counted:
                 stats["not_modified"] = counted["not_modified"]
             return results, stats, facts, pages
+
+    def _taken(self, groups: list[Group], checker: Subjects) -> Iterator[tuple[int, Job]]:
+        """The jobs this process checks, group by group, each group started as it is taken:
+        all of them, or (--jobs) those it claims while the other processes claim theirs, a
+        few groups at a time, so that a process that finds its work quicker takes more of it
+        rather than waiting idle for the slowest at the end."""
+        if self.claims is None:
+            for group in groups:
+                checker.start(group)
+                yield from group.jobs
+            return
+        while (first := self.claims(CLAIMED_AT_ONCE)) < len(groups):
+            for group in groups[first : first + CLAIMED_AT_ONCE]:
+                checker.start(group)
+                yield from group.jobs
 
     async def _prepare(self, pages: PageStore, facts: Facts) -> Page | None:
         """The site's home page (every run reads it: is the site there at all, and what does

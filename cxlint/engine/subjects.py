@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import os
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from cxlint import urls
@@ -32,8 +34,60 @@ from cxlint.model import (
     SubjectResult,
 )
 from cxlint.page import Page
+from cxlint.search import planned_queries
 
 Job = Callable[[], Awaitable[SubjectResult]]
+
+
+_SEARCH = "search:"  # the key of a search query, beside pages' URLs
+_SHARED_SEARCH_MAX = 32
+
+
+@dataclass
+class Group:
+    """Subjects that share a page or a search, each job with its place in the plan."""
+
+    jobs: list[tuple[int, Job]] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+
+
+def _grouped(
+    entries: list[tuple[Job, list[str], list[tuple[str, bool]], Product | None]],
+) -> list[Group]:
+    """The entries (a job, what it shares, the pages it wants, its product) joined into
+    groups by what they share (union-find), each group in the place of its first entry.
+    A search many products share (an alias every product has) joins none of them: one group
+    of the whole catalogue would leave the other processes idle, for a few searches saved."""
+    parent = list(range(len(entries)))
+    searched = Counter(k for _, shared, _, _ in entries for k in shared if k.startswith(_SEARCH))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for index, (_, shared, _, _) in enumerate(entries):
+        for key in shared:
+            if key.startswith(_SEARCH) and searched[key] > _SHARED_SEARCH_MAX:
+                continue
+            other = first.setdefault(key, index)
+            if other != index:
+                a, b = root(index), root(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, Group] = {}
+    for index, (job, _, wanted, product) in enumerate(entries):
+        group = groups.get(top := root(index))
+        if group is None:
+            group = groups[top] = Group()
+        group.jobs.append((index, job))
+        group.pages += (url for url, _ in wanted)
+        if product is not None:
+            group.products.append(product)
+    return list(groups.values())
 
 
 def _never_lost(check: Callable[..., Awaitable[SubjectResult]]) -> Callable[..., Any]:
@@ -78,40 +132,56 @@ class Subjects:
         self.home = home
         self._down_checks: dict[str, list[Check]] = {}
 
-    # --- the plan: one job per subject of this shard ----------------------------------------
+    # --- the plan: one job per subject, in groups that share pages ------------------------
 
-    def jobs(self, shard: tuple[int, int] | None) -> list[Job]:
-        """One job per subject, started only when a worker takes it (20,000 subjects are not
-        20,000 waiting coroutines); each page is wanted by the subjects that read it."""
-        campaign, pages = self.campaign, self.pages
-        jobs: list[Job] = []
+    def plan(self, shard: tuple[int, int] | None) -> list[Group]:
+        """The jobs of this shard's subjects (every subject's without one), in groups: the
+        subjects that read a page, a search or the campaign's pages in common are one group,
+        started together and checked by one process, so that each page and search is asked
+        for once and let go when the last of its group is done with it. Groups keep the
+        subjects' order: the site, landing pages, products, creatives' links."""
+        campaign = self.campaign
+        entries: list[tuple[Job, list[str], list[tuple[str, bool]], Product | None]] = []
         product_pages: set[str] = set()
         site = Subject("site")
         if in_shard(site, shard) and any("site" in r.rule.subjects for r in self.rules.values()):
-            jobs.append(functools.partial(self.site, site))
+            entries.append((functools.partial(self.site, site), [], [], None))
         for landing in campaign.landing_pages:
             subject = Subject("landing_page", url=landing.url_as_written)
             if in_shard(subject, shard):
-                jobs.append(functools.partial(self.landing, subject, landing))
-                pages.want(landing.url, links=True)
+                job = functools.partial(self.landing, subject, landing)
+                entries.append((job, [landing.url], [(landing.url, True)], None))
         for product in campaign.products:
             subject = Subject("product", id=product.id)
             if in_shard(subject, shard):
-                jobs.append(functools.partial(self.product, subject, product))
+                job = functools.partial(self.product, subject, product)
+                shared = [_SEARCH + q for q in planned_queries(product)]
+                wanted: list[tuple[str, bool]] = []
                 if product.url:
-                    pages.want(product.url, links=False)
+                    shared.append(product.url)
+                    wanted.append((product.url, False))
                     product_pages.add(product.url)
-                self.facts.expect_searches(product)
+                entries.append((job, shared, wanted, product))
         if any("creative_link" in r.rule.subjects for r in self.rules.values()):
             for creative in campaign.creatives:
                 for link in extract_links(creative):
                     subject = Subject("creative_link", file=creative.file, url=link.written)
                     if in_shard(subject, shard):
-                        jobs.append(functools.partial(self.creative_link, subject, creative, link))
-                        if link.url:
-                            pages.want(self._moved(link.url), links=True)
-        pages.planned(product_pages)
-        return jobs
+                        job = functools.partial(self.creative_link, subject, creative, link)
+                        page = self._moved(link.url) if link.url else None
+                        shared = ["the campaign's pages", *([page] if page else [])]
+                        entries.append((job, shared, [(page, True)] if page else [], None))
+        read_with_links = {url for _, _, wanted, _ in entries for url, links in wanted if links}
+        self.pages.planned(product_pages, read_with_links)
+        return _grouped(entries)
+
+    def start(self, group: Group) -> None:
+        """A group is about to be checked: its pages and searches are wanted until its
+        subjects are done with them."""
+        for url in group.pages:
+            self.pages.want(url)
+        for product in group.products:
+            self.facts.expect_searches(product)
 
     # --- each kind of subject ---------------------------------------------------------------
 
