@@ -43,7 +43,7 @@ _SEARCH = "search:"  # the key of a search query, beside pages' URLs
 _SHARED_SEARCH_MAX = 32
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     """Subjects that share a page or a search, each job with its place in the plan."""
 
