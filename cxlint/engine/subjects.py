@@ -59,8 +59,8 @@ def _grouped(
     groups by what they share (union-find), each group in the place of its first entry.
     A search many products share (an alias every product has) joins none of them: one group
     of the whole catalogue would leave the other processes idle, for a few searches saved."""
+    counts = Counter(key for _, shared, _, _ in entries for key in shared)
     parent = list(range(len(entries)))
-    searched = Counter(k for _, shared, _, _ in entries for k in shared if k.startswith(_SEARCH))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -71,16 +71,17 @@ def _grouped(
     first: dict[str, int] = {}
     for index, (_, shared, _, _) in enumerate(entries):
         for key in shared:
-            if key.startswith(_SEARCH) and searched[key] > _SHARED_SEARCH_MAX:
-                continue
+            count = counts[key]
+            if count == 1 or (count > _SHARED_SEARCH_MAX and key.startswith(_SEARCH)):
+                continue  # its own (nearly every key), or a search too widely shared
             other = first.setdefault(key, index)
             if other != index:
                 a, b = root(index), root(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+                parent[max(a, b)] = min(a, b)
     groups: dict[int, Group] = {}
     for index, (job, _, wanted, product) in enumerate(entries):
-        group = groups.get(top := root(index))
+        top = root(index) if parent[index] != index else index
+        group = groups.get(top)
         if group is None:
             group = groups[top] = Group()
         group.jobs.append((index, job))
