@@ -41,6 +41,9 @@ Job = Callable[[], Awaitable[SubjectResult]]
 
 _SEARCH = "search:"  # the key of a search query, beside pages' URLs
 _SHARED_SEARCH_MAX = 32
+# A subject planned: its job, what it shares with others (pages' URLs, searches), the pages
+# it reads (URL, whether their links are read), its product
+_Entry = tuple[Job, list[str], list[tuple[str, bool]], Product | None]
 
 
 @dataclass(slots=True)
@@ -52,13 +55,11 @@ class Group:
     products: list[Product] = field(default_factory=list)
 
 
-def _grouped(
-    entries: list[tuple[Job, list[str], list[tuple[str, bool]], Product | None]],
-) -> list[Group]:
-    """The entries (a job, what it shares, the pages it wants, its product) joined into
-    groups by what they share (union-find), each group in the place of its first entry.
-    A search many products share (an alias every product has) joins none of them: one group
-    of the whole catalogue would leave the other processes idle, for a few searches saved."""
+def _grouped(entries: list[_Entry]) -> list[Group]:
+    """The planned subjects joined into groups by what they share (union-find), each group in
+    the place of its first subject. A search many products share (an alias every product
+    has) joins none of them: one group of the whole catalogue would leave the other
+    processes idle, for a few searches saved."""
     counts = Counter(key for _, shared, _, _ in entries for key in shared)
     parent = list(range(len(entries)))
 
@@ -80,8 +81,7 @@ def _grouped(
                 parent[max(a, b)] = min(a, b)
     groups: dict[int, Group] = {}
     for index, (job, _, wanted, product) in enumerate(entries):
-        top = root(index) if parent[index] != index else index
-        group = groups.get(top)
+        group = groups.get(top := root(index))
         if group is None:
             group = groups[top] = Group()
         group.jobs.append((index, job))
@@ -142,7 +142,7 @@ class Subjects:
         for once and let go when the last of its group is done with it. Groups keep the
         subjects' order: the site, landing pages, products, creatives' links."""
         campaign = self.campaign
-        entries: list[tuple[Job, list[str], list[tuple[str, bool]], Product | None]] = []
+        entries: list[_Entry] = []
         product_pages: set[str] = set()
         site = Subject("site")
         if in_shard(site, shard) and any("site" in r.rule.subjects for r in self.rules.values()):
