@@ -5,8 +5,9 @@ at most one core's worth of pages. This process and N-1 forked ones take the cam
 subjects a few groups at a time from one shared counter (subjects that read a page in
 common are one group: engine/subjects.py), so that none waits idle at the end while another
 still has half its share to check: a fixed split as `--shard K/N`'s left one process
-working alone for up to a tenth of a run. The processes' results are merged as `cxlint
-merge` does (tests/test_report_merge.py holds the merge of a split run to a whole run).
+working alone for up to 3.9 s of a 34 s run (docs/performance.md, "Round 2, fourth pass").
+The processes' results are merged as `cxlint merge` does (tests/test_report_merge.py holds
+the merge of a split run to a whole run).
 
 Politeness stays the run's: each process gets 1/N of --concurrency, --per-host and --rate.
 What is fetched once per run is then fetched once per process: the home page, the search's
@@ -100,7 +101,7 @@ def run_split(
     try:
         # fork: the campaign and rules are already in memory, and nothing runs yet (no event
         # loop) that a fork could copy half-way. Leaving the `with` terminates the processes.
-        # This process checks the first shard itself rather than wait idle: an idle parent
+        # This process takes its share itself rather than wait idle: an idle parent
         # still holds the campaign and the imports, memory no forked process can share once
         # it writes to it.
         with context().Pool(jobs - 1, initializer=_quiet_signals) as pool:
