@@ -384,13 +384,15 @@ def ratios(rows: list[Row]) -> list[str]:
             other = by.get((size, peer))
             if not other or other.wall is None:
                 continue
-            what = f"cxlint ÷ {PEERS[peer]}"
-            lines.append(
-                f"- N={size:,}: {what}: time {cx.wall / other.wall:.2f}×, "
-                f"rate (cxlint requests/s ÷ its URLs/s) {cx.rate / other.rate:.2f}×"
-                if cx.rate and other.rate
-                else f"- N={size:,}: {what}: time {cx.wall / other.wall:.2f}×"
-            )
+            parts = [f"time {cx.wall / other.wall:.2f}×"]
+            # CPU moves less than wall time with the machine's load: the figure to compare
+            # across runs (against floor-parse above all: the same pages, nothing else done)
+            cpu, other_cpu = cx.median("cpu"), other.median("cpu")
+            if cpu and other_cpu:
+                parts.append(f"CPU {cpu / other_cpu:.2f}×")
+            if cx.rate and other.rate:
+                parts.append(f"rate (cxlint requests/s ÷ its URLs/s) {cx.rate / other.rate:.2f}×")
+            lines.append(f"- N={size:,}: cxlint ÷ {PEERS[peer]}: {', '.join(parts)}")
     sizes = sorted(size for (size, tool), row in by.items() if tool == "cxlint" and row.wall)
     if len(sizes) > 1:
         small, large = by[(sizes[0], "cxlint")], by[(sizes[-1], "cxlint")]
