@@ -49,10 +49,10 @@ class PageStore:
 
     # --- the plan: who needs which page ---------------------------------------------------
 
-    def planned(self, product_pages: set[str], link_readers: set[str]) -> None:
-        """The run's plan: product pages no subject reads the links of (as landing pages and
-        creatives' targets are read) are parsed without them."""
-        self._without_links = product_pages - link_readers
+    def planned(self, without_links: set[str]) -> None:
+        """The run's plan: the pages no subject reads the links of (product pages that are no
+        landing page or creative's target), parsed without them."""
+        self._without_links = without_links
 
     def want(self, url: str) -> None:
         """One more subject will read this page."""

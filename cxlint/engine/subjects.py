@@ -41,9 +41,9 @@ Job = Callable[[], Awaitable[SubjectResult]]
 
 _SEARCH = "search:"  # the key of a search query, beside pages' URLs
 _SHARED_SEARCH_MAX = 32
-# A subject planned: its job, what it shares with others (pages' URLs, searches), the pages
-# it reads (URL, whether their links are read), its product
-_Entry = tuple[Job, list[str], list[tuple[str, bool]], Product | None]
+# A subject planned: its job, the pages it reads (URL, whether their links are read), what
+# else it may share with others (its searches, the campaign's pages), its product
+_Entry = tuple[Job, list[tuple[str, bool]], list[str], Product | None]
 
 
 @dataclass(slots=True)
@@ -60,7 +60,8 @@ def _grouped(entries: list[_Entry]) -> list[Group]:
     the place of its first subject. A search many products share (an alias every product
     has) joins none of them: one group of the whole catalogue would leave the other
     processes idle, for a few searches saved."""
-    counts = Counter(key for _, shared, _, _ in entries for key in shared)
+    shared = [[url for url, _ in pages] + keys for _, pages, keys, _ in entries]
+    counts = Counter(key for keys in shared for key in keys)
     parent = list(range(len(entries)))
 
     def root(i: int) -> int:
@@ -70,8 +71,8 @@ def _grouped(entries: list[_Entry]) -> list[Group]:
         return i
 
     first: dict[str, int] = {}
-    for index, (_, shared, _, _) in enumerate(entries):
-        for key in shared:
+    for index, keys in enumerate(shared):
+        for key in keys:
             count = counts[key]
             if count == 1 or (count > _SHARED_SEARCH_MAX and key.startswith(_SEARCH)):
                 continue  # its own (nearly every key), or a search too widely shared
@@ -80,7 +81,7 @@ def _grouped(entries: list[_Entry]) -> list[Group]:
                 a, b = root(index), root(other)
                 parent[max(a, b)] = min(a, b)
     groups: dict[int, Group] = {}
-    for index, (job, _, wanted, product) in enumerate(entries):
+    for index, (job, wanted, _, product) in enumerate(entries):
         group = groups.get(top := root(index))
         if group is None:
             group = groups[top] = Group()
@@ -143,7 +144,6 @@ class Subjects:
         subjects' order: the site, landing pages, products, creatives' links."""
         campaign = self.campaign
         entries: list[_Entry] = []
-        product_pages: set[str] = set()
         site = Subject("site")
         if in_shard(site, shard) and any("site" in r.rule.subjects for r in self.rules.values()):
             entries.append((functools.partial(self.site, site), [], [], None))
@@ -151,18 +151,14 @@ class Subjects:
             subject = Subject("landing_page", url=landing.url_as_written)
             if in_shard(subject, shard):
                 job = functools.partial(self.landing, subject, landing)
-                entries.append((job, [landing.url], [(landing.url, True)], None))
+                entries.append((job, [(landing.url, True)], [], None))
         for product in campaign.products:
             subject = Subject("product", id=product.id)
             if in_shard(subject, shard):
                 job = functools.partial(self.product, subject, product)
-                shared = [_SEARCH + q for q in planned_queries(product)]
-                wanted: list[tuple[str, bool]] = []
-                if product.url:
-                    shared.append(product.url)
-                    wanted.append((product.url, False))
-                    product_pages.add(product.url)
-                entries.append((job, shared, wanted, product))
+                searches = [_SEARCH + q for q in planned_queries(product)]
+                wanted = [(product.url, False)] if product.url else []
+                entries.append((job, wanted, searches, product))
         if any("creative_link" in r.rule.subjects for r in self.rules.values()):
             for creative in campaign.creatives:
                 for link in extract_links(creative):
@@ -170,10 +166,12 @@ class Subjects:
                     if in_shard(subject, shard):
                         job = functools.partial(self.creative_link, subject, creative, link)
                         page = self._moved(link.url) if link.url else None
-                        shared = ["the campaign's pages", *([page] if page else [])]
-                        entries.append((job, shared, [(page, True)] if page else [], None))
-        read_with_links = {url for _, _, wanted, _ in entries for url, links in wanted if links}
-        self.pages.planned(product_pages, read_with_links)
+                        wanted = [(page, True)] if page else []
+                        entries.append((job, wanted, ["the campaign's pages"], None))
+        read = [page for _, wanted, _, _ in entries for page in wanted]
+        with_links = {url for url, links in read if links}
+        # product pages no subject reads the links of are parsed without them
+        self.pages.planned({url for url, links in read if not links} - with_links)
         return _grouped(entries)
 
     def start(self, group: Group) -> None:
