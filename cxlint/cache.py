@@ -136,9 +136,10 @@ class _NotOurs(Exception):
 
 
 class PageCache:
-    def __init__(self, folder: str | Path, secrets: Sequence[str] = ()) -> None:
+    def __init__(self, folder: str | Path, secrets: Sequence[str] = (), keep: bool = True) -> None:
         self.folder = Path(folder)
         self._secrets = list(secrets)
+        self._keep = keep  # False: looked up, never written (engine/run.py: read_start)
         self._path = path = self.folder / FILE_NAME
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -273,6 +274,8 @@ class PageCache:
     def store(self, kind: str, url: str, response: Response, facts: dict[str, Any]) -> None:
         """Keep what was learnt from a freshly read page, when the site gave it validators
         and nothing that would have to be masked is compared with what a later run fetches."""
+        if not self._keep:
+            return
         headers = {
             name: response.headers[name] for name in KEPT_HEADERS if name in response.headers
         }

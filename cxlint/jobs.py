@@ -9,9 +9,10 @@ working alone for up to 3.9 s of a 34 s run (docs/performance.md, "Round 2, four
 The processes' results are merged as `cxlint merge` does (tests/test_report_merge.py holds
 the merge of a split run to a whole run).
 
-Politeness stays the run's: each process gets 1/N of --concurrency, --per-host and --rate.
-What is fetched once per run is then fetched once per process: the home page, the search's
-empty-results probe, robots.txt and sitemaps (a few requests per process).
+Politeness stays the run's: each process gets 1/N of --concurrency, --per-host and --rate,
+and what every process needs before its first subject (the home page, the search and its
+empty-results probe, robots.txt, the sitemaps) is read once, here, before they start
+(engine/run.py: SiteStart), not once per process.
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ import multiprocessing
 import os
 import signal
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxlint.errors import UsageError
 from cxlint.model import Campaign, RunResult
 
+if TYPE_CHECKING:
+    from cxlint.engine.run import SiteStart
+
 # What the forked processes run: inherited through fork, not pickled (a 20,000-product
 # campaign would otherwise be copied through a pipe to each).
-_WORK: tuple[Campaign, dict[str, Any], Any, Progress, Claims] | None = None
+_WORK: tuple[Campaign, dict[str, Any], Any, Progress, Claims, SiteStart | None] | None = None
 
 
 class Claims:
@@ -91,7 +95,8 @@ def run_split(
         per_host=max(1, fetch.per_host // jobs),
         rate=fetch.rate / jobs if fetch.rate else fetch.rate,
     )
-    _WORK = (campaign, rules, replace(options, fetch=shared), progress, Claims(context()))
+    start = _read_start(campaign, rules, options)
+    _WORK = (campaign, rules, replace(options, fetch=shared), progress, Claims(context()), start)
     _build_tables()
     # Forked processes share the parent's memory until they write to it, and a garbage
     # collection writes to every object it visits: frozen objects are never visited, so the
@@ -113,7 +118,25 @@ def run_split(
     merged = merge([(f"process {k}", result) for k, result in enumerate(results, start=1)])
     merged.stats["jobs"] = jobs
     merged.stats.pop("shards", None)  # one run, not shard reports: nothing to list
+    if start is not None:  # the requests sent for every process, once
+        for key, count in start.stats.items():
+            merged.stats[key] = merged.stats.get(key, 0) + count  # type: ignore[literal-required]
     return merged
+
+
+def _read_start(campaign: Campaign, rules: dict[str, Any], options: Any) -> SiteStart | None:
+    """The site's start, read here once rather than by every process: N home pages, search
+    probes and sitemaps were N times the requests to the site (and the parse of a sitemap of
+    20,000 URLs, 0.15 s, in each). None when reading it fails unexpectedly: then each process
+    reads it itself, as it would alone."""
+    from cxlint.engine import Engine
+
+    try:
+        return Engine(campaign, rules, options).read_start()
+    except UsageError:  # --cache unusable: said once, now, not by every process
+        raise
+    except Exception:  # noqa: BLE001 - the processes still read it, and report what broke
+        return None
 
 
 def _build_tables() -> None:
@@ -145,5 +168,5 @@ def _run_share(_process: int) -> RunResult:
     from cxlint.engine import Engine
 
     assert _WORK is not None
-    campaign, rules, options, progress, claims = _WORK
-    return Engine(campaign, rules, options, progress=progress, claims=claims).run()
+    campaign, rules, options, progress, claims, start = _WORK
+    return Engine(campaign, rules, options, progress=progress, claims=claims, start=start).run()

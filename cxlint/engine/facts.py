@@ -55,6 +55,7 @@ class Facts:
         self.search_info: dict[str, Any] = {}
         self.down: Outage | None = None  # the site cannot be reached: nothing is asked there
         self._sitemaps: dict[str, asyncio.Task[Sitemaps]] = {}
+        self.given_sitemaps: dict[str, Sitemaps] = {}  # --jobs: read once for every process
         self._robots: dict[str, asyncio.Task[Robots]] = {}
         self._campaign_pages: asyncio.Task[tuple[dict[str, str], set[str]]] | None = None
 
@@ -155,12 +156,24 @@ class Facts:
         if not self.wanted("sitemaps") or response is None or response.error:
             return None
         max_files = self.params["sitemaps"]["files"]
+        origin = urls.origin(response.final_url)
+        given = self.given_sitemaps.get(origin)
+        if given is not None:
+            return given
 
         async def read(origin: str) -> Sitemaps:
             return await read_sitemaps(self.fetcher, origin, max_files=max_files)
 
-        found: Sitemaps = await _once(self._sitemaps, urls.origin(response.final_url), read)
+        found: Sitemaps = await _once(self._sitemaps, origin, read)
         return found
+
+    def sitemaps_read(self) -> dict[str, Sitemaps]:
+        """Each origin's sitemaps read so far."""
+        return {
+            origin: task.result()
+            for origin, task in self._sitemaps.items()
+            if task.done() and not task.cancelled() and task.exception() is None
+        }
 
     async def robots(self, response: Response | None) -> Robots | None:
         if not self.wanted("robots") or response is None:

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,13 +27,28 @@ from cxlint.engine.pages import PageStore
 from cxlint.engine.plan import ActiveRule, RunOptions, needs_of
 from cxlint.engine.subjects import Group, Job, Subjects
 from cxlint.fetch import Fetcher
+from cxlint.fetch.fetcher import Answers
 from cxlint.model import Campaign, Response, RunResult, RunStats, SubjectResult
 from cxlint.page import Page
 from cxlint.redact import scrub
+from cxlint.sitemap import Sitemaps
 from cxlint.staging import credentials_advice
 
 Progress = Callable[[int, int], None]
 CLAIMED_AT_ONCE = 4  # groups of subjects a process takes at a time under --jobs
+
+
+@dataclass
+class SiteStart:
+    """What every process of a --jobs run would ask the site for before its first subject:
+    the home page, the search found from it and its probe (or the pages that say the site is
+    down), robots.txt, and the sitemaps of the origin the campaign's pages are on. Read once,
+    before the processes start (`Engine.read_start`); each is given these answers and asks the
+    site only for the rest. The requests are counted once, in `stats`."""
+
+    answers: Answers
+    sitemaps: dict[str, Sitemaps]
+    stats: dict[str, int]
 
 
 def _event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -54,6 +70,7 @@ class Engine:
         options: RunOptions | None = None,
         progress: Progress | None = None,
         claims: Callable[[int], int] | None = None,
+        start: SiteStart | None = None,
     ) -> None:
         self.campaign = campaign
         self.rules = rules
@@ -62,6 +79,7 @@ class Engine:
         # --jobs: takes the next n groups of subjects for this process, returning the index
         # of the first (cxlint.jobs); None: this process checks every subject (of its shard)
         self.claims = claims
+        self.start = start  # --jobs: the site's start, read once for every process
         self.specs: dict[str, CheckSpec] = registry()
         self.needs = needs_of(rules, self.specs)
         self.done = self.total = 0  # subjects checked so far, of how many (for interruptions)
@@ -83,6 +101,50 @@ class Engine:
         with _fewer_collections(), asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
             runner.run(main())
         return result[0]
+
+    def read_start(self) -> SiteStart:
+        """The site's start (SiteStart), read by this process for the processes of a run."""
+        result: list[SiteStart] = []
+
+        async def main() -> None:
+            result.append(await self._read_start())
+
+        with asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
+            runner.run(main())
+        return result[0]
+
+    async def _read_start(self) -> SiteStart:
+        # The cache is read, never written: each process stores what it reads itself, and
+        # finds the cache as this run did, so it sends the validators recorded here (and is
+        # given the answer).
+        folder = self.options.cache
+        cache = PageCache(folder, self.campaign.secrets, keep=False) if folder else None
+        try:
+            async with Fetcher(self.options.fetch) as fetcher:
+                fetcher.record()
+                pages = PageStore(fetcher, cache)
+                facts = Facts(self.campaign, pages, fetcher, self.needs, self._probe_token)
+                await self._prepare(pages, facts)
+                answers = Answers(fetcher.recorded())  # the sitemaps are given read, below
+                home = await pages.get(self.campaign.site.url)  # read above: not asked again
+                if facts.down is None and self._campaign_origin(home):
+                    await facts.sitemaps(home)
+                    await facts.robots(home)
+                answers.robots = fetcher.robots_read()
+                return SiteStart(answers, facts.sitemaps_read(), dict(fetcher.stats))
+        finally:
+            if cache is not None:
+                cache.close()
+
+    def _campaign_origin(self, home: Response) -> bool:
+        """Whether the home page ends on the origin of the campaign's pages: whose sitemaps
+        and robots.txt the subjects will ask for."""
+        if not home.ok:
+            return False
+        origin = urls.origin(home.final_url)
+        declared = (lp.url for lp in self.campaign.landing_pages)
+        declared_too = (p.url for p in self.campaign.products if p.url)
+        return any(urls.origin(u) == origin for gen in (declared, declared_too) for u in gen)
 
     async def run_async(self) -> RunResult:
         started = datetime.now(UTC)
@@ -126,9 +188,12 @@ class Engine:
     async def _check_all(
         self, cache: PageCache | None
     ) -> tuple[list[SubjectResult], RunStats, Facts, PageStore]:
-        async with Fetcher(self.options.fetch) as fetcher:
+        start = self.start
+        async with Fetcher(self.options.fetch, start.answers if start else None) as fetcher:
             pages = PageStore(fetcher, cache)
             facts = Facts(self.campaign, pages, fetcher, self.needs, self._probe_token)
+            if start is not None:
+                facts.given_sitemaps = start.sitemaps
             home = await self._prepare(pages, facts)
             checker = Subjects(self.campaign, self.rules, self.specs, pages, facts, home)
             groups = checker.plan(self.options.shard)

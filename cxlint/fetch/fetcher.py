@@ -4,13 +4,16 @@ It exists to give the rest of cxlint one small, stable API (`async with Fetcher(
 `get`, `forget`, `robots`, `robots_text`, `stats`) over the parts that do the work: the
 redirect walker (redirects.py), retries (retries.py), politeness and robots.txt (polite.py)
 and the HTTP stack (wire.py). What it owns itself is sharing: concurrent callers of one URL
-share one fetch, and the counts in `stats`.
+share one fetch, the counts in `stats`, and `Answers`: what one Fetcher was answered, given
+again by another (a forked process's) without asking the site.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Awaitable
+from dataclasses import dataclass, field
 from functools import partial
 from types import TracebackType
 
@@ -20,11 +23,21 @@ from protego import Protego
 from cxlint.fetch.body import read_body
 from cxlint.fetch.errors import FetchFailure, classify
 from cxlint.fetch.options import FetchOptions
-from cxlint.fetch.polite import ROBOTS_AGENT, Robots, Scheduler
+from cxlint.fetch.polite import ROBOTS_AGENT, Robots, RobotsFile, Scheduler
 from cxlint.fetch.redirects import walk
 from cxlint.fetch.retries import send_with_retries
 from cxlint.fetch.wire import Reply, Wire
 from cxlint.model import Conditional, Response
+
+
+@dataclass
+class Answers:
+    """What a Fetcher was answered while it recorded: each response by its URL and the
+    validators sent (none: ()), each origin's robots.txt. Another Fetcher given them answers
+    the same requests with them instead of asking the site again."""
+
+    responses: dict[tuple[str, tuple[str, ...]], Response] = field(default_factory=dict)
+    robots: dict[str, RobotsFile] = field(default_factory=dict)
 
 
 class Fetcher:
@@ -38,20 +51,24 @@ class Fetcher:
     once a conditional request came back 304, not_modified.
     """
 
-    def __init__(self, options: FetchOptions | None = None) -> None:
+    def __init__(self, options: FetchOptions | None = None, given: Answers | None = None) -> None:
         self.options = options or FetchOptions()
+        self._given = given.responses if given else {}
+        self._recorded: dict[tuple[str, tuple[str, ...]], Response] | None = None
         self.stats: dict[str, int] = dict.fromkeys(
             ("requests", "retries", "robots_blocked", "errors", "cache_hits"), 0
         )
         self._wire: Wire | None = None
         # Per URL, per set of validators sent (none: ()), the one fetch callers share.
-        self._tasks: dict[str, dict[tuple[str, ...], asyncio.Task[Response]]] = {}
+        self._tasks: dict[str, dict[tuple[str, ...], asyncio.Future[Response]]] = {}
         self._scheduler = Scheduler(self.options)
         self._send_hop = partial(
             send_with_retries, self._attempt, options=self.options, stats=self.stats
         )
         # robots.txt is not checked against robots and not cached with get()'s URLs.
         self._robots = Robots(lambda url: self._walk(url, check_robots=False))
+        if given:
+            self._robots.given.update(given.robots)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -94,8 +111,13 @@ class Fetcher:
         by_validators = self._tasks.setdefault(url, {})
         task = by_validators.get(key)
         if task is None:
-            fetch = self._fetch_counted(url, conditional)
-            task = by_validators[key] = asyncio.get_running_loop().create_task(fetch)
+            loop = asyncio.get_running_loop()
+            given = self._given.get((url, key))
+            if given is not None:  # asked and counted by the Fetcher that recorded it
+                task = by_validators[key] = loop.create_future()
+                task.set_result(copy.copy(given))  # a copy: a reader may let its body go
+                return task.result()
+            task = by_validators[key] = loop.create_task(self._fetch_counted(url, conditional))
         else:
             self.stats["cache_hits"] += 1
             if task.done():  # nothing left to share or to shield
@@ -109,6 +131,20 @@ class Fetcher:
         tasks = self._tasks.get(url, {})
         if all(task.done() for task in tasks.values()):  # one still running is still shared
             self._tasks.pop(url, None)
+
+    def record(self) -> None:
+        """Keep every response from now on, for `recorded`."""
+        self._recorded = {}
+
+    def recorded(self) -> dict[tuple[str, tuple[str, ...]], Response]:
+        """The responses since `record`, as they came (whatever their readers let go of
+        since), by URL and validators sent; the recording stops."""
+        recorded, self._recorded = self._recorded or {}, None
+        return recorded
+
+    def robots_read(self) -> dict[str, RobotsFile]:
+        """Each origin's robots.txt read so far."""
+        return self._robots.read()
 
     async def robots(self, origin: str) -> Protego | None:
         """The origin's parsed robots.txt, or None when it has none (or could not be had)."""
@@ -136,6 +172,9 @@ class Fetcher:
             self.stats["errors"] += 1
         elif response.status == 304 and conditional is not None:
             self.stats["not_modified"] = self.stats.get("not_modified", 0) + 1
+        if self._recorded is not None:
+            key = () if conditional is None else conditional.key
+            self._recorded[url, key] = copy.copy(response)
         return response
 
     async def _walk(

@@ -102,6 +102,7 @@ class Robots:
     def __init__(self, fetch: Callable[[str], Awaitable[Response]]) -> None:
         self._fetch = fetch
         self.tasks: dict[str, asyncio.Task[RobotsFile]] = {}
+        self.given: dict[str, RobotsFile] = {}  # read by another Fetcher (fetcher.Answers)
 
     async def allowed(self, url: str) -> bool:
         if urlsplit(url).path == "/robots.txt":
@@ -112,10 +113,21 @@ class Robots:
     async def entry(self, origin: str) -> RobotsFile:
         parts = urlsplit(origin)
         key = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        given = self.given.get(key)
+        if given is not None:
+            return given
         task = self.tasks.get(key)
         if task is None:
             task = self.tasks[key] = asyncio.ensure_future(self._load(key))
         return await asyncio.shield(task)
+
+    def read(self) -> dict[str, RobotsFile]:
+        """Each origin's file read so far (those still being read left out)."""
+        return {
+            key: task.result()
+            for key, task in self.tasks.items()
+            if task.done() and not task.cancelled() and task.exception() is None
+        }
 
     async def _load(self, origin: str) -> RobotsFile:
         response = await self._fetch(f"{origin}/robots.txt")
