@@ -10,7 +10,9 @@ same verdict on retrying and the same words.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -19,6 +21,7 @@ import trustme
 from cxlint.fetch import FetchFailure, FetchOptions, classify
 from cxlint.fetch.body import read_body
 from cxlint.fetch.wire import Wire
+from cxlint.model import Response
 from tests.faultserver import UNRESOLVABLE, FaultServer, closed_port_url
 
 OPTIONS = FetchOptions(timeout=0.5, connect_timeout=0.5, max_time=30.0, retries=0)
@@ -165,3 +168,29 @@ def test_exceptions_without_a_socket(
 def test_a_failure_already_decided_passes_through() -> None:
     decided = FetchFailure("redirect-loop", "redirect loop (back to /a)")
     assert classify(decided, OPTIONS) is decided
+
+
+def test_the_certificates_trusted_follow_ssl_cert_file_though_the_context_is_kept(
+    tls_server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TLS context is built once per set of certificates (40 ms a bundle), not once per
+    run: a run after SSL_CERT_FILE changes, or after its file is replaced, trusts what the
+    variable names now."""
+    from cxlint.fetch import Fetcher
+
+    def fetched() -> Response:
+        async def get() -> Response:
+            async with Fetcher(FetchOptions(retries=0)) as fetcher:
+                return await fetcher.get(tls_server.url("/ok"))
+
+        return asyncio.run(get())
+
+    assert fetched().error_kind == "tls"  # certifi's bundle does not know the test CA
+    bundle = tmp_path / "ca.pem"
+    tls_server.tls.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    assert fetched().status == 200
+    other = tmp_path / "other.pem"
+    trustme.CA().cert_pem.write_to_path(str(other))
+    os.replace(other, bundle)  # another CA under the same name
+    assert fetched().error_kind == "tls"

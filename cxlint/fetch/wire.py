@@ -23,6 +23,7 @@ and raised as a FetchFailure naming the request that failed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import ssl
 import time
@@ -181,17 +182,28 @@ def _sendable(url: str) -> str:
 
 def _ssl_context(verify: bool) -> ssl.SSLContext:
     """Certificates checked against SSL_CERT_FILE / SSL_CERT_DIR when set, else certifi's
-    bundle (as httpx did); or not checked at all."""
+    bundle (as httpx did); or not checked at all. Built once for the same certificates, and
+    so inherited by the processes of --jobs: loading a bundle takes 40 ms of CPU."""
     if not verify:
+        return _context(None, None, None)
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = None if cafile else os.environ.get("SSL_CERT_DIR") or None
+    where = cafile or capath
+    try:  # a file replaced under the same name is other certificates
+        stamp = os.stat(where).st_mtime_ns if where else None
+    except OSError:
+        stamp = None  # the context's own error names the path
+    return _context(cafile or (None if capath else certifi.where()), capath, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _context(cafile: str | None, capath: str | None, _stamp: int | None) -> ssl.SSLContext:
+    if cafile is None and capath is None:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         return context
-    if os.environ.get("SSL_CERT_FILE"):
-        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
-    if os.environ.get("SSL_CERT_DIR"):
-        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
-    return ssl.create_default_context(cafile=certifi.where())
+    return ssl.create_default_context(cafile=cafile, capath=capath)
 
 
 def _plain_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
