@@ -124,9 +124,8 @@ class Engine:
                 fetcher.record()
                 pages = PageStore(fetcher, cache)
                 facts = Facts(self.campaign, pages, fetcher, self.needs, self._probe_token)
-                await self._prepare(pages, facts)
+                _, home = await self._prepare(pages, facts)
                 answers = Answers(fetcher.recorded())  # the sitemaps are given read, below
-                home = await pages.get(self.campaign.site.url)  # read above: not asked again
                 if facts.down is None and self._campaign_origin(home):
                     await facts.sitemaps(home)
                     await facts.robots(home)
@@ -194,7 +193,7 @@ class Engine:
             facts = Facts(self.campaign, pages, fetcher, self.needs, self._probe_token)
             if start is not None:
                 facts.given_sitemaps = start.sitemaps
-            home = await self._prepare(pages, facts)
+            home, _ = await self._prepare(pages, facts)
             checker = Subjects(self.campaign, self.rules, self.specs, pages, facts, home)
             groups = checker.plan(self.options.shard)
             self.total, self.done = sum(len(g.jobs) for g in groups), 0
@@ -244,18 +243,18 @@ class Engine:
                 checker.start(group)
                 yield from group.jobs
 
-    async def _prepare(self, pages: PageStore, facts: Facts) -> Page | None:
+    async def _prepare(self, pages: PageStore, facts: Facts) -> tuple[Page | None, Response]:
         """The site's home page (every run reads it: is the site there at all, and what does
-        it repeat), then its search when a rule needs it."""
+        it repeat), then its search when a rule needs it; the page and its response."""
         home_response = await pages.get(self.campaign.site.url)
         home = await pages.parse(home_response)
         if outage.no_answer(home_response) or outage.refused(home_response):
             facts.down = await self._confirm_outage(pages, home_response)
             if facts.down is not None:  # no search to look for on a site that cannot be reached
                 facts.search_info = {"reason": facts.down.reason}
-                return home
+                return home, home_response
         await facts.find_search(home)
-        return home
+        return home, home_response
 
     async def _confirm_outage(self, pages: PageStore, home: Response) -> outage.Outage | None:
         """The home page got no answer (or was refused): the site is down (or shut) when the
